@@ -1,0 +1,1 @@
+"""The ``castwise`` command line. Subcommand modules are imported only when they run."""

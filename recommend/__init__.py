@@ -1,0 +1,1 @@
+"""On-device recommendations. Run-time modules need onnxruntime, tokenizers and numpy only."""

@@ -1,0 +1,1 @@
+"""Export and fine-tuning tools (the ``train`` extra: torch + transformers). Never imported at run time."""

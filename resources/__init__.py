@@ -1,0 +1,1 @@
+"""Bundled resources: icons, themes, translations, demo content and model descriptors."""

@@ -1,0 +1,1 @@
+"""The Castwise web service (FastAPI). Imports none of the desktop packages."""
