@@ -55,6 +55,16 @@ class Funding:
 
 
 @dataclass
+class Chapter:
+    """A chapter given inline in the feed (Podlove Simple Chapters, ``psc:chapters``)."""
+
+    start_ms: int
+    title: str
+    href: str | None = None
+    image: str | None = None
+
+
+@dataclass
 class ParsedEpisode:
     guid: str | None
     title: str | None
@@ -69,6 +79,8 @@ class ParsedEpisode:
     explicit: bool | None = None
     chapters_url: str | None = None
     chapters_type: str | None = None
+    chapters: list[Chapter] = field(default_factory=list)
+    """Inline chapters (Podlove); ``chapters_url`` points to a separate document instead."""
     transcripts: list[Transcript] = field(default_factory=list)
     persons: list[Person] = field(default_factory=list)
     alternate_enclosures: list[AlternateEnclosure] = field(default_factory=list)
