@@ -55,3 +55,22 @@ class NotFoundError(CastwiseError):
     """A podcast, episode or file the caller named does not exist."""
 
     kind = ErrorKind.BAD_INPUT
+
+
+class CueParseError(CastwiseError):
+    """A chapters or transcript document is not in a format Castwise reads, or is broken."""
+
+    kind = ErrorKind.BAD_INPUT
+
+
+class OpmlError(CastwiseError):
+    """An OPML subscription list is not usable (not XML, not OPML, or hostile XML)."""
+
+    kind = ErrorKind.BAD_INPUT
+
+
+class DocumentFetchError(CastwiseError):
+    """An episode's chapters or transcript document could not be fetched (HTTP error, too large,
+    too slow). Temporary unless the server said the document does not exist."""
+
+    kind = ErrorKind.TEMPORARY
