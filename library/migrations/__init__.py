@@ -1,0 +1,1 @@
+"""Alembic migrations of the library database; run by :mod:`library.db.migrate`."""
