@@ -371,7 +371,7 @@ BROKEN = {
     "xml that is not podlove": b"<rss><channel><title>x</title></channel></rss>",
     "broken xml": b"<psc:chapters><psc:chapter start='0'",
     "broken timing line": b"1\n00:00:01,000 --> later\nHello\n",
-    "prose": "Just some show notes, no times at all.".encode(),
+    "prose": b"Just some show notes, no times at all.",
     "deep json": b"[" * 100_000,
     "billion laughs": (
         b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
