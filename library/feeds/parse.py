@@ -1,0 +1,242 @@
+"""``parse_feed``: bytes in, a :class:`~library.feeds.model.ParsedFeed` out, or a typed error.
+
+Two paths give the same episodes (a differential test over the corpus checks it):
+
+* **Fast path** - a well-formed RSS 2.0 document is read in one expat pass
+  (:mod:`library.feeds.xmlpass`), as fast as gPodder's podcastparser.
+* **Tolerant path** - anything else (Atom, RSS 0.9x/1.0, RDF, ill-formed XML, encodings expat
+  does not know) goes to feedparser; when the bytes are well-formed XML the same expat pass then
+  adds the iTunes / Podcasting 2.0 / Podlove tags feedparser does not know.
+
+Both paths: entity declarations refused first (:mod:`library.feeds.safexml`), show notes
+sanitized with nh3 (``content:encoded`` preferred over ``description``), dates as aware UTC,
+every item listed (with or without an enclosure), duplicates within the feed merged by guid and
+then by enclosure URL (the first occurrence wins, later ones fill its gaps).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import fields
+from xml.parsers import expat
+
+from library.errors import FeedParseError
+from library.feeds.model import ParsedEpisode, ParsedFeed, ParsedPodcast
+from library.feeds.safexml import check_xml_safety
+from library.feeds.values import (
+    absolute_url,
+    parse_date,
+    parse_duration,
+    parse_explicit,
+    parse_int,
+    parse_yes_no,
+    sanitize_html,
+)
+from library.feeds.xmlpass import RawFeed, RawItem, read_feed
+
+__all__ = ["parse_feed", "parse_feed_fast", "parse_feed_tolerant"]
+
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.I | re.S
+)
+_HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+_XML_ENCODING = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([\w.:-]+)[\"']", re.I)
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def parse_feed(data: bytes, url: str | None = None, *, content_type: str | None = None) -> ParsedFeed:
+    """Parse a podcast feed document.
+
+    ``url`` is where the document came from: relative links and enclosure URLs are resolved
+    against it. ``content_type`` is the HTTP ``Content-Type`` (its charset wins over the XML
+    declaration, as HTTP says); leave it ``None`` for files.
+
+    Raises :class:`~library.errors.FeedParseError` (kind bad-input) for an empty body, an HTML
+    page, a document that is not a feed, or XML declaring entities. Never raises anything else
+    for bad bytes: an ill-formed but readable feed gives a best-effort result.
+    """
+    _check_usable(data)
+    if _charsets_agree(data, content_type):
+        fast = parse_feed_fast(data, url)
+        if fast is not None:
+            return fast
+    return parse_feed_tolerant(data, url, content_type=content_type)
+
+
+def _charsets_agree(data: bytes, content_type: str | None) -> bool:
+    """False when HTTP names a charset other than the XML declaration's: HTTP wins then, and
+    feedparser knows how to apply it; the fast path only trusts the document itself."""
+    if not content_type:
+        return True
+    match = _HTTP_CHARSET.search(content_type)
+    if match is None:
+        return True
+    declared = _XML_ENCODING.match(data[:256])
+    document = declared.group(1).decode("ascii", "replace") if declared else "utf-8"
+    try:
+        return codecs.lookup(match.group(1)).name == codecs.lookup(document).name
+    except LookupError:
+        return False
+
+
+def _check_usable(data: bytes) -> None:
+    stripped = data.strip()
+    for bom in _BOMS:
+        if stripped.startswith(bom):
+            stripped = stripped[len(bom) :].strip()
+    if not stripped or stripped.strip(b"\x00") == b"":
+        raise FeedParseError("the document is empty")
+    if _HTML_START.match(stripped[:4096]):
+        raise FeedParseError("this is an HTML web page, not a podcast feed")
+    check_xml_safety(data)
+
+
+def parse_feed_fast(data: bytes, url: str | None = None) -> ParsedFeed | None:
+    """The fast path alone: a :class:`ParsedFeed` for well-formed RSS 2.0, else ``None``.
+
+    ``None`` means "not for me" (not RSS 2.0, not well-formed, an encoding expat lacks); the
+    caller then uses :func:`parse_feed_tolerant`. Entity declarations raise FeedParseError.
+    """
+    if b"xml:base" in data:
+        return None  # relative URLs against xml:base: feedparser resolves them properly
+    try:
+        raw = read_feed(data)
+    except (expat.ExpatError, LookupError, ValueError):
+        return None
+    if raw.root != ("", "rss") or not (raw.version or "2.0").strip().startswith("2"):
+        return None
+    podcast = _podcast_from_raw(raw, url)
+    episodes = [_episode_from_raw(item, url) for item in raw.items]
+    return ParsedFeed(podcast=podcast, episodes=merge_duplicates(episodes))
+
+
+def parse_feed_tolerant(
+    data: bytes, url: str | None = None, *, content_type: str | None = None
+) -> ParsedFeed:
+    """The feedparser path (plus the extension pass when the bytes are well-formed XML)."""
+    from library.feeds.tolerant import parse_with_feedparser
+
+    check_xml_safety(data)
+    try:
+        raw: RawFeed | None = read_feed(data)
+    except (expat.ExpatError, LookupError, ValueError):
+        raw = None
+    return parse_with_feedparser(data, url, content_type=content_type, raw=raw)
+
+
+def _text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _podcast_from_raw(raw: RawFeed, url: str | None) -> ParsedPodcast:
+    channel = raw.channel
+    return ParsedPodcast(
+        title=_text(channel.title),
+        link=absolute_url(channel.link, url),
+        description=sanitize_html(channel.description or channel.itunes_summary or channel.itunes_subtitle),
+        image=absolute_url(channel.itunes_image or channel.image, url),
+        language=channel.language,
+        author=channel.itunes_author or channel.dc_creator or channel.managing_editor,
+        categories=channel.itunes_categories or channel.categories,
+        funding=channel.funding,
+        locked=parse_yes_no(channel.locked),
+        guid=channel.guid,
+        explicit=parse_explicit(channel.explicit),
+        medium=channel.medium,
+        new_feed_url=channel.new_feed_url,
+        persons=channel.persons,
+        txt=channel.txt,
+        value=channel.value,
+        social_interact=channel.social_interact,
+    )
+
+
+def _episode_from_raw(item: RawItem, url: str | None) -> ParsedEpisode:
+    guid = _text(item.guid) or _text(item.id)
+    link = absolute_url(item.link, url)
+    if (
+        link is None
+        and guid is not None
+        and item.guid_is_permalink
+        and guid.startswith(("http://", "https://"))
+    ):
+        link = guid  # RSS 2.0: a permalink guid is the item's link when <link> is absent
+    enclosure = item.enclosure
+    if enclosure is not None and url is not None:
+        enclosure.url = absolute_url(enclosure.url, url) or enclosure.url
+    episode = ParsedEpisode(
+        guid=guid,
+        title=_text(item.title) or _text(item.alt_title),
+        published=parse_date(item.pub_date),
+        description=sanitize_html(item.content_encoded or item.description or item.itunes_summary),
+        link=link,
+        enclosure=enclosure,
+        chapters=item.chapters,
+    )
+    apply_extensions(episode, item)
+    if url is not None and episode.image is not None:
+        episode.image = absolute_url(episode.image, url)
+    return episode
+
+
+def apply_extensions(episode: ParsedEpisode, item: RawItem) -> None:
+    """Copy the iTunes / Podcasting 2.0 / Podlove values of ``item`` onto ``episode``.
+
+    Values the item does not carry leave the episode's as they are (feedparser may have read
+    some of them already on the tolerant path).
+    """
+    duration = parse_duration(item.duration)
+    if duration is not None:
+        episode.duration_s = duration
+    explicit = parse_explicit(item.explicit)
+    if explicit is not None:
+        episode.explicit = explicit
+    season = parse_int(item.season)
+    if season is None:
+        season = parse_int(item.podcast_season)
+    if season is not None:
+        episode.season = season
+    number = parse_int(item.episode)
+    if number is None:
+        number = parse_int(item.podcast_episode)
+    if number is not None:
+        episode.episode = number
+    if item.episode_type:
+        episode.episode_type = item.episode_type.strip().lower() or None
+    if item.image:
+        episode.image = item.image
+    if item.chapters_url:
+        episode.chapters_url = item.chapters_url
+        episode.chapters_type = item.chapters_type
+    if item.chapters:
+        episode.chapters = item.chapters
+    for name in ("transcripts", "persons", "alternate_enclosures", "soundbites", "funding"):
+        values = getattr(item, name)
+        if values:
+            setattr(episode, name, values)
+
+
+def merge_duplicates(episodes: list[ParsedEpisode]) -> list[ParsedEpisode]:
+    """Merge items of one feed that are the same episode: same guid, or (without a guid) the same
+    enclosure URL. The first occurrence keeps its place; a later duplicate only fills fields the
+    first left empty. Items with neither a guid nor an enclosure are never merged."""
+    seen: dict[str, ParsedEpisode] = {}
+    merged: list[ParsedEpisode] = []
+    for episode in episodes:
+        identity = episode.guid or (episode.enclosure.url if episode.enclosure else None)
+        if identity is None:
+            merged.append(episode)
+            continue
+        first = seen.get(identity)
+        if first is None:
+            seen[identity] = episode
+            merged.append(episode)
+            continue
+        for field in fields(ParsedEpisode):
+            if getattr(first, field.name) in (None, []):
+                setattr(first, field.name, getattr(episode, field.name))
+    return merged
