@@ -1,0 +1,49 @@
+"""Keep secrets out of logs: a filter that masks tokens, private feed paths and signed URLs.
+
+Installed on the root and uvicorn loggers by :func:`install`. Routes never log secrets on
+purpose; this filter catches what frameworks log for us (access lines carry full paths).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+_PATTERNS = [
+    (re.compile(r"(/feeds/\d+/\d+/)[A-Za-z0-9_\-]+"), r"\1***"),
+    (re.compile(r"([?&](?:sig|token|secret|password|refresh_token|access_token)=)[^&\s\"]+"), r"\1***"),
+    (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._\-]+"), r"\1***"),
+    (re.compile(r"(?i)(basic\s+)[A-Za-z0-9+/=]+"), r"\1***"),
+]
+
+
+def redact(text: str) -> str:
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+_FILTER = RedactingFilter()
+
+
+def install() -> None:
+    """Attach the filter to the loggers and handlers that exist now (idempotent)."""
+    for name in ("", "uvicorn", "uvicorn.access", "uvicorn.error", "castwise.service"):
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)
+        for handler in logger.handlers:
+            if _FILTER not in handler.filters:
+                handler.addFilter(_FILTER)
