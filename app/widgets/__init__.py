@@ -1,0 +1,1 @@
+"""Reusable widgets: they know nothing of the library, the player or any service."""

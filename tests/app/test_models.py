@@ -1,0 +1,128 @@
+"""Every list model passes Qt's model tester, and sorts/filters the way a listener expects."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from app.models.downloads import DownloadListModel, DownloadRole
+from app.models.episodes import EpisodeColumn, EpisodeFilter, EpisodeListModel, EpisodeRole
+from app.models.podcasts import PodcastListModel, PodcastRole, PodcastSortFilterProxy
+from app.models.queue import QueueModel, QueueRole
+from app.models.rows import DownloadRow, EpisodeRow, PodcastRow
+
+
+def episodes(count: int) -> list[EpisodeRow]:
+    return [
+        EpisodeRow(
+            episode_id=n,
+            podcast_id=n % 3,
+            podcast_title=f"Show {n % 3}",
+            title=f"Episode {n:03d} about {'history' if n % 2 else 'science'}",
+            published_s=1_700_000_000 + n * 86_400,
+            duration_s=600 + n,
+            position_ms=5_000 if n % 5 == 0 else 0,
+            played=n % 7 == 0,
+            downloaded=n % 4 == 0,
+        )
+        for n in range(count)
+    ]
+
+
+def test_episode_model_passes_the_model_tester(qtmodeltester) -> None:
+    model = EpisodeListModel()
+    model.set_rows(episodes(50))
+    qtmodeltester.check(model, force_py=True)
+    model.set_filter("history")  # the tester keeps watching every change after check()
+    model.sort(EpisodeColumn.TITLE, Qt.SortOrder.AscendingOrder)
+    assert model.rowCount() == 25
+
+
+def test_episodes_sort_newest_first_and_by_title() -> None:
+    model = EpisodeListModel()
+    model.set_rows(episodes(30))
+    assert model.data(model.index(0, EpisodeColumn.PUBLISHED)) == "2023-12-13"  # the newest, n = 29
+    model.sort(EpisodeColumn.TITLE, Qt.SortOrder.AscendingOrder)
+    titles = [model.data(model.index(row, EpisodeColumn.TITLE)) for row in range(model.rowCount())]
+    assert titles == sorted(titles, key=str.casefold)
+
+
+def test_episode_filter_by_text_and_state() -> None:
+    model = EpisodeListModel()
+    model.set_rows(episodes(70))
+    model.set_filter("HISTORY")
+    assert model.rowCount() == 35
+    assert all("history" in model.row_at(r).title for r in range(model.rowCount()))
+    model.set_filter("history", EpisodeFilter.DOWNLOADED)
+    assert model.rowCount() == 0  # odd ids are never a multiple of four
+    model.set_filter("", EpisodeFilter.PLAYED)
+    assert {model.row_at(r).episode_id for r in range(model.rowCount())} == set(range(0, 70, 7))
+    model.set_filter("", EpisodeFilter.ALL)
+    assert model.rowCount() == 70
+
+
+def test_episode_state_reads_played_in_progress_downloaded() -> None:
+    model = EpisodeListModel()
+    rows = episodes(11)
+    model.set_rows(rows)
+    text = {
+        model.data(model.index(r, 0), EpisodeRole.EPISODE_ID): model.data(model.index(r, EpisodeColumn.STATE))
+        for r in range(model.rowCount())
+    }
+    assert text[7] == "Played"
+    assert text[5].startswith("In progress (")
+    assert text[0] == "Played · Downloaded"
+    assert text[1] == "New"
+
+
+def test_update_row_keeps_position_and_announces_the_change(qtbot) -> None:
+    model = EpisodeListModel()
+    rows = episodes(10)
+    model.set_rows(rows)
+    row = model.visible_row_of(3)
+    with qtbot.waitSignal(model.dataChanged):
+        model.update_row(EpisodeRow(**{**{f: getattr(rows[3], f) for f in rows[3].__slots__}, "played": True}))
+    assert model.visible_row_of(3) == row
+    assert model.data(model.index(row, EpisodeColumn.STATE)) == "Played"
+
+
+def test_podcast_proxy_sorts_case_insensitively_and_filters(qtmodeltester) -> None:
+    model = PodcastListModel()
+    model.set_rows(
+        [
+            PodcastRow(1, "zebra talk", new_count=1),
+            PodcastRow(2, "Apple Hour", new_count=5),
+            PodcastRow(3, "mango minutes", new_count=0, last_error="HTTP 404"),
+        ]
+    )
+    proxy = PodcastSortFilterProxy()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(proxy, force_py=True)
+    ids = [proxy.data(proxy.index(r, 0), PodcastRole.PODCAST_ID) for r in range(proxy.rowCount())]
+    assert ids == [2, 3, 1]
+    proxy.sort_by_new_episodes()
+    assert [proxy.data(proxy.index(r, 0), PodcastRole.PODCAST_ID) for r in range(3)] == [2, 1, 3]
+    proxy.setFilterFixedString("MANGO")
+    assert proxy.rowCount() == 1
+    assert "HTTP 404" in proxy.data(proxy.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+
+
+def test_queue_model_moves_rows(qtmodeltester) -> None:
+    model = QueueModel()
+    model.set_rows(episodes(4))
+    qtmodeltester.check(model, force_py=True)
+    assert model.move(0, 2)
+    assert model.episode_ids() == [1, 2, 0, 3]
+    assert model.move(3, 0)
+    assert model.episode_ids() == [3, 1, 2, 0]
+    assert model.data(model.index(0, 0), QueueRole.EPISODE_ID) == 3
+
+
+def test_download_model_upserts_progress(qtmodeltester) -> None:
+    model = DownloadListModel()
+    qtmodeltester.check(model, force_py=True)
+    model.upsert(DownloadRow(9, "Episode nine", state="downloading", bytes_done=50, bytes_total=200))
+    model.upsert(DownloadRow(9, "Episode nine", state="downloading", bytes_done=150, bytes_total=200))
+    assert model.rowCount() == 1
+    assert model.data(model.index(0, 0), DownloadRole.PROGRESS_PERCENT) == 75
+    model.remove(9)
+    assert model.rowCount() == 0
