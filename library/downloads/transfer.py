@@ -120,13 +120,20 @@ class PartialFile:
 def storage_error(error: OSError, *, url: str, target: Path, needed: int | None = None) -> DownloadError:
     """Translate an OS error while writing into a listener-facing error."""
     folder = target.parent
+    if error.errno == errno.EFBIG:
+        return DiskFullError(
+            f"“{target.name}” is too large for the disk or file system at {folder}; "
+            "the incomplete file was discarded.",
+            url=url,
+            folder=str(folder),
+        )
     if error.errno in _DISK_FULL_ERRNOS:
         detail = ""
         if needed is not None:
             detail = f" (needs {_megabytes(needed)}, {_megabytes(free_space(folder))} free)"
         return DiskFullError(
             f"Not enough disk space to save “{target.name}” in {folder}{detail}. "
-            "Free some space and download it again.",
+            "The incomplete file was discarded; free some space and download it again.",
             url=url,
             folder=str(folder),
         )
