@@ -184,6 +184,7 @@ class Episode(Base):
         Index("ix_episodes_podcast_guid", "podcast_id", "guid"),
         Index("ix_episodes_podcast_enclosure", "podcast_id", "enclosure_url"),
         Index("ix_episodes_published", "published"),
+        Index("ix_episodes_guid", "guid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

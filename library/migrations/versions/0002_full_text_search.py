@@ -1,4 +1,5 @@
-"""Full-text search (FTS5) over podcasts and episodes; episodes remember when a feed last listed them.
+"""Full-text search (FTS5) over podcasts and episodes; episodes remember when a feed last listed them
+and can be looked up by guid or by date across podcasts.
 
 The FTS tables are contentless (the text stays in podcasts/episodes only) and indexed through the
 SQL function castwise_fts_text, which library.db.engine registers on every connection (it turns
@@ -75,6 +76,8 @@ def upgrade() -> None:
     # Until now every episode was listed when first seen; that is the best we know.
     op.execute("UPDATE episodes SET last_seen_at = first_seen_at")
     op.create_index("ix_episodes_published", "episodes", ["published"], unique=False)
+    # Episode references (`castwise play GUID`) and cross-podcast duplicate checks look up guids.
+    op.create_index("ix_episodes_guid", "episodes", ["guid"], unique=False)
     for statement in STATEMENTS:
         op.execute(statement)
 
@@ -85,6 +88,7 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     op.execute("DROP TABLE IF EXISTS episodes_fts")
     op.execute("DROP TABLE IF EXISTS podcasts_fts")
+    op.drop_index("ix_episodes_guid", table_name="episodes")
     op.drop_index("ix_episodes_published", table_name="episodes")
     with op.batch_alter_table("episodes") as batch_op:
         batch_op.drop_column("last_seen_at")
