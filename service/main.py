@@ -18,7 +18,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service import redaction
 from service.accounts import AccountError
 from service.context import ServiceContext, build_context
+from service.feedxml import FeedFormatError
+from service.fetch import FetchError
 from service.settings import Settings, load_settings
+from service.store import StoreError
 
 log = logging.getLogger("castwise.service")
 
@@ -101,6 +104,18 @@ def _install_error_handlers(app: FastAPI) -> None:
         if error.status == 401:
             headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
         return JSONResponse({"detail": error.detail}, status_code=error.status, headers=headers)
+
+    @app.exception_handler(StoreError)
+    async def _store_error(_request: Request, error: StoreError) -> JSONResponse:
+        return JSONResponse({"detail": error.detail}, status_code=error.status)
+
+    @app.exception_handler(FetchError)
+    async def _fetch_error(_request: Request, error: FetchError) -> JSONResponse:
+        return JSONResponse({"detail": f"the feed could not be used: {error}"}, status_code=422)
+
+    @app.exception_handler(FeedFormatError)
+    async def _feed_error(_request: Request, error: FeedFormatError) -> JSONResponse:
+        return JSONResponse({"detail": f"the feed could not be read: {error}"}, status_code=422)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:

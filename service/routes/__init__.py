@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.routes import account, app_passwords, auth, health, sessions
+from service.routes import (
+    account,
+    app_passwords,
+    auth,
+    checkout,
+    claims,
+    entitlements,
+    feeds,
+    health,
+    sessions,
+    shows,
+    test_provider,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     health.router,
@@ -12,4 +24,10 @@ ROUTERS: tuple[APIRouter, ...] = (
     account.router,
     sessions.router,
     app_passwords.router,
+    claims.router,
+    shows.router,
+    checkout.router,
+    entitlements.router,
+    feeds.router,
+    test_provider.router,
 )
