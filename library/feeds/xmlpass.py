@@ -487,8 +487,9 @@ def _person(value: str, attrs: dict[str, str]) -> Person | None:
         return None
     return Person(
         name=name,
-        role=_attr(attrs, "role"),
-        group=_attr(attrs, "group"),
+        # The namespace's defaults: a person without a role is the show's host.
+        role=(_attr(attrs, "role") or "host").lower(),
+        group=(_attr(attrs, "group") or "cast").lower(),
         href=_attr(attrs, "href"),
         img=_attr(attrs, "img"),
     )
