@@ -288,15 +288,19 @@ class Attempt:
         """Stream the body into the part file from ``start``; returns the bytes the part file
         holds, or ``None`` when stopped. Large chunks written straight from httpx's buffers: the
         loop body is the only per-chunk Python cost."""
-        mode = "r+b" if start > 0 and self.partial.part.exists() else "wb"
+        if start == 0:
+            # A fresh file rather than a truncated one: ext4 flushes a file truncated to zero
+            # when it is closed (auto_da_alloc), which costs a synchronous write-back.
+            self.partial.part.unlink(missing_ok=True)
         chunks = response.iter_bytes(self.chunk_size) if decoded else response.iter_raw()
         stop = self.stop
         on_bytes = self.on_bytes
         done = start
-        with open(self.partial.part, mode, buffering=0) as file:
+        with open(self.partial.part, "r+b" if start > 0 else "wb", buffering=0) as file:
             if start > 0:
                 file.seek(start)
-            file.truncate(start)
+                if self.partial.size() > start:
+                    file.truncate(start)
             on_bytes(done, total)
             for chunk in chunks:
                 written = file.write(chunk)
