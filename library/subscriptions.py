@@ -1,0 +1,403 @@
+"""Subscribing, refreshing and unsubscribing: feeds in, podcasts and episodes in the library.
+
+Feed updates return outcomes, not surprises (gPodder's model): every refresh of a feed ends in a
+:class:`FeedReport` saying *updated*, *not modified*, *moved* or *failed* (with a typed reason and
+a message free of secrets), and the same outcome is recorded on the podcast row.
+
+Episodes keep their identity across refreshes (see :mod:`library.episode_sync`); a feed that stops
+listing an episode never deletes it. Private feeds work two ways, both kept out of the database:
+HTTP basic auth (credentials in the URL's user-info or given separately) and tokens in the URL
+(``?auth=...``); the secret goes to the OS keyring (:mod:`library.secrets`) and the podcast row
+keeps only the public URL and a keyring reference.
+
+Fetching runs its own event loop (:mod:`library.feeds.fetch`): call these methods from a worker
+thread in the GUI.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from library.db.engine import Library
+from library.db.models import AuthKind, FeedOutcome, Podcast, utc_now
+from library.episode_sync import apply_podcast_fields, sync_episodes
+from library.errors import CastwiseError, ErrorKind, FeedError, FeedParseError, NotFoundError
+from library.feeds.fetch import (
+    DEFAULT_DEADLINE_S,
+    FetchOutcome,
+    FetchRequest,
+    FetchResult,
+    fetch_feed,
+    fetch_many,
+)
+from library.feeds.model import ParsedFeed
+from library.feeds.parse import parse_feed
+from library.redact import has_credentials, public_url, redact_text, redact_url
+from library.secrets import SecretStore
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONCURRENCY = 8
+"""Feeds fetched at once by :meth:`Subscriptions.refresh`."""
+
+
+class AlreadySubscribedError(CastwiseError):
+    """The feed is in the library already; ``podcast_id`` says which podcast it is."""
+
+    kind = ErrorKind.BAD_INPUT
+
+    def __init__(self, message: str, podcast_id: int) -> None:
+        super().__init__(message)
+        self.podcast_id = podcast_id
+
+
+@dataclass
+class FeedReport:
+    """What one subscribe or refresh did to one feed. ``url`` is the public URL (no secrets)."""
+
+    podcast_id: int | None
+    title: str
+    url: str
+    outcome: FeedOutcome
+    new_episodes: int = 0
+    updated_episodes: int = 0
+    moved_to: str | None = None
+    reason: str | None = None
+    """For FAILED: a :class:`library.feeds.fetch.FailureReason` value, or ``"parse"``."""
+    error_kind: ErrorKind | None = None
+    message: str | None = None
+    """Listener-readable detail (failures, moves); never contains credentials or tokens."""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "podcast_id": self.podcast_id,
+            "title": self.title,
+            "url": self.url,
+            "outcome": str(self.outcome),
+            "new_episodes": self.new_episodes,
+            "updated_episodes": self.updated_episodes,
+            "moved_to": self.moved_to,
+            "reason": self.reason,
+            "error_kind": str(self.error_kind) if self.error_kind else None,
+            "message": self.message,
+        }
+
+
+ProgressCallback = Callable[[int, int, FeedReport], None]
+"""``(done, total, report)`` after each feed is fetched and stored."""
+
+
+@dataclass(frozen=True)
+class _Credentials:
+    """A feed's secret as stored in the keyring (JSON): the exact private URL and/or basic auth."""
+
+    url: str | None = None
+    username: str | None = None
+    password: str | None = None
+
+    def dumps(self) -> str:
+        return json.dumps({"url": self.url, "username": self.username, "password": self.password})
+
+    @classmethod
+    def loads(cls, text: str) -> _Credentials:
+        data = json.loads(text)
+        return cls(url=data.get("url"), username=data.get("username"), password=data.get("password"))
+
+    @property
+    def auth(self) -> tuple[str, str] | None:
+        return (self.username, self.password or "") if self.username is not None else None
+
+
+def normalize_feed_url(url: str) -> str:
+    """A listener-typed feed address as a URL: trimmed, ``feed://`` and a missing scheme as https.
+
+    Everything else (the query, ``&amp;`` in it, case) is kept byte for byte: private feed
+    tokens must reach the server exactly as issued.
+    """
+    url = url.strip()
+    lowered = url.lower()
+    if lowered.startswith("feed://"):
+        url = "https://" + url[len("feed://") :]
+    elif lowered.startswith("feed:"):
+        url = url[len("feed:") :]
+    elif "://" not in url:
+        url = "https://" + url
+    return url
+
+
+def _split_credentials(url: str, username: str | None, password: str | None) -> tuple[str, _Credentials | None]:
+    """(URL to fetch without user-info, credentials to keep) for a subscription URL."""
+    parts = urlsplit(url)
+    if parts.username is not None:
+        username = username if username is not None else unquote(parts.username)
+        password = password if password is not None else unquote(parts.password or "")
+        url = urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, parts.query, parts.fragment))
+    token_url = url if has_credentials(url) else None
+    if username is None and token_url is None:
+        return url, None
+    return url, _Credentials(url=token_url, username=username, password=password)
+
+
+class Subscriptions:
+    """The subscribe / refresh / unsubscribe service over one :class:`Library`."""
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        secrets: SecretStore | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        deadline_s: float = DEFAULT_DEADLINE_S,
+    ) -> None:
+        self.library = library
+        self.secrets = secrets if secrets is not None else SecretStore()
+        self.concurrency = concurrency
+        self.deadline_s = deadline_s
+        """Per-feed total deadline in seconds."""
+
+    # -- subscribe -----------------------------------------------------------------------------
+
+    def subscribe(self, url: str, *, username: str | None = None, password: str | None = None) -> FeedReport:
+        """Fetch, parse and add the feed at ``url`` with all its episodes.
+
+        Credentials in the URL (user-info, token parameters) or given as ``username``/``password``
+        go to the keyring. Raises :class:`AlreadySubscribedError` when the feed (or, by its
+        ``podcast:guid``, the same show) is in the library already, a
+        :class:`library.errors.FeedError` subclass when it cannot be fetched or is not a feed,
+        or :class:`library.secrets.SecretStorageError`; nothing is stored then.
+        """
+        fetch_url, credentials = _split_credentials(normalize_feed_url(url), username, password)
+        stored_url = public_url(fetch_url)
+        with self.library.session() as session:
+            existing = session.scalars(select(Podcast).where(Podcast.feed_url == stored_url)).first()
+            if existing is not None:
+                raise AlreadySubscribedError(
+                    f"Already subscribed to {existing.title or stored_url} (id {existing.id}).", existing.id
+                )
+        auth = credentials.auth if credentials else None
+        result = fetch_feed(fetch_url, auth=auth, deadline_s=self.deadline_s)
+        if result.outcome is FetchOutcome.FAILED:
+            assert result.error is not None
+            raise result.error
+        assert result.content is not None
+        feed = parse_feed(result.content, result.final_url or fetch_url, content_type=result.content_type)
+        if result.new_url:  # permanently moved before we ever stored it: keep the new address
+            fetch_url = result.new_url
+            stored_url = public_url(fetch_url)
+            if credentials is not None and credentials.url is not None:
+                credentials = _Credentials(fetch_url, credentials.username, credentials.password)
+        now = utc_now()
+        with self.library.transaction() as session:
+            same_show = self._find_same_show(session, feed)
+            if same_show is not None:
+                raise AlreadySubscribedError(
+                    f"{same_show.title} (id {same_show.id}) is the same podcast (by its podcast:guid).",
+                    same_show.id,
+                )
+            podcast = Podcast(feed_url=stored_url, title="", subscribed_at=now)
+            session.add(podcast)
+            apply_podcast_fields(podcast, feed.podcast)
+            self._set_validators(podcast, result, now)
+            podcast.last_outcome = FeedOutcome.UPDATED
+            podcast.last_updated_at = now
+            session.flush()
+            new, _changed = sync_episodes(session, podcast, feed.episodes, now)
+            if credentials is not None:
+                # Last, so a refused secret rolls the whole subscription back.
+                podcast.auth_kind = AuthKind.BASIC if credentials.username is not None else AuthKind.URL_TOKEN
+                podcast.auth_ref = f"feed:{uuid.uuid4().hex}"
+                self.secrets.set(podcast.auth_ref, credentials.dumps())
+            return FeedReport(podcast.id, podcast.title, podcast.feed_url, FeedOutcome.UPDATED, new_episodes=new)
+
+    @staticmethod
+    def _find_same_show(session: Session, feed: ParsedFeed) -> Podcast | None:
+        guid = feed.podcast.guid
+        if not guid:
+            return None
+        return session.scalars(select(Podcast).where(Podcast.podcast_guid == guid)).first()
+
+    # -- refresh -------------------------------------------------------------------------------
+
+    def _credentials(self, podcast: Podcast) -> _Credentials | None:
+        if podcast.auth_kind is AuthKind.NONE or not podcast.auth_ref:
+            return None
+        secret = self.secrets.get(podcast.auth_ref)
+        return _Credentials.loads(secret) if secret else None
+
+    def _request(self, podcast: Podcast) -> FetchRequest:
+        credentials = self._credentials(podcast)
+        url = credentials.url if credentials and credentials.url else podcast.feed_url
+        return FetchRequest(
+            url=url,
+            etag=podcast.etag,
+            last_modified=podcast.last_modified,
+            auth=credentials.auth if credentials else None,
+        )
+
+    def refresh(
+        self, podcast_ids: Sequence[int] | None = None, *, on_progress: ProgressCallback | None = None
+    ) -> list[FeedReport]:
+        """Refresh the given podcasts (all when ``None``), ``concurrency`` fetches at a time.
+
+        Each feed is stored as soon as it arrives, in its own transaction; one feed's failure
+        never stops the others. Returns one report per podcast, in the order given (by id for all).
+        """
+        with self.library.session() as session:
+            query = select(Podcast).order_by(Podcast.id)
+            if podcast_ids is not None:
+                query = query.where(Podcast.id.in_(podcast_ids))
+            podcasts = list(session.scalars(query))
+        if podcast_ids is not None:
+            order = {podcast_id: index for index, podcast_id in enumerate(podcast_ids)}
+            podcasts.sort(key=lambda podcast: order[podcast.id])
+        requests = [self._request(podcast) for podcast in podcasts]
+        reports: dict[int, FeedReport] = {}
+        # Fetch URLs are unique: two podcasts never share a public URL, and a private URL
+        # differs from its public part only by the secret.
+        podcast_by_url = {request.url: podcast for request, podcast in zip(requests, podcasts, strict=True)}
+
+        def store(done: int, total: int, result: FetchResult) -> None:
+            podcast = podcast_by_url[result.url]
+            report = self._store_result(podcast.id, result)
+            reports[podcast.id] = report
+            if on_progress is not None:
+                on_progress(done, total, report)
+
+        fetch_many(requests, concurrency=self.concurrency, deadline_s=self.deadline_s, on_progress=store)
+        missing = [podcast for podcast in podcasts if podcast.id not in reports]
+        for podcast in missing:  # a store step that raised: say so rather than report nothing
+            reports[podcast.id] = FeedReport(
+                podcast.id, podcast.title, podcast.feed_url, FeedOutcome.FAILED, reason="internal",
+                error_kind=ErrorKind.FATAL, message="the feed could not be stored (see the log)",
+            )
+        return [reports[podcast.id] for podcast in podcasts]
+
+    def refresh_all(self, *, on_progress: ProgressCallback | None = None) -> list[FeedReport]:
+        """Refresh every podcast in the library (see :meth:`refresh`)."""
+        return self.refresh(None, on_progress=on_progress)
+
+    @staticmethod
+    def _set_validators(podcast: Podcast, result: FetchResult, now: datetime) -> None:
+        podcast.etag = result.etag
+        podcast.last_modified = result.last_modified
+        podcast.last_checked_at = now
+        podcast.last_error = None
+        podcast.last_error_kind = None
+
+    def _store_result(self, podcast_id: int, result: FetchResult) -> FeedReport:
+        now = utc_now()
+        try:
+            with self.library.transaction() as session:
+                podcast = session.get(Podcast, podcast_id)
+                if podcast is None:  # unsubscribed while the fetch ran
+                    return FeedReport(podcast_id, "", redact_url(result.url), FeedOutcome.FAILED,
+                                      reason="unsubscribed", message="no longer in the library")
+                return self._apply(session, podcast, result, now)
+        except Exception as error:
+            log.error("storing a refresh failed: %s", redact_text(repr(error)))
+            with self.library.transaction() as session:
+                podcast = session.get(Podcast, podcast_id)
+                message = "the feed could not be stored; the library is unchanged"
+                if podcast is not None:
+                    self._record_failure(podcast, ErrorKind.FATAL, message, now)
+                title = podcast.title if podcast is not None else ""
+                url = podcast.feed_url if podcast is not None else redact_url(result.url)
+            return FeedReport(podcast_id, title, url, FeedOutcome.FAILED, reason="internal",
+                              error_kind=ErrorKind.FATAL, message=message)
+
+    @staticmethod
+    def _record_failure(podcast: Podcast, kind: ErrorKind, message: str, now: datetime) -> None:
+        podcast.last_outcome = FeedOutcome.FAILED
+        podcast.last_error_kind = str(kind)
+        podcast.last_error = message
+        podcast.last_checked_at = now
+
+    def _apply(self, session: Session, podcast: Podcast, result: FetchResult, now: datetime) -> FeedReport:
+        if result.outcome is FetchOutcome.FAILED:
+            error = result.error or FeedError("the feed could not be fetched")
+            message = redact_text(error.message)
+            self._record_failure(podcast, error.kind, message, now)
+            return FeedReport(podcast.id, podcast.title, podcast.feed_url, FeedOutcome.FAILED,
+                              reason=str(result.reason) if result.reason else None,
+                              error_kind=error.kind, message=message)
+        new = changed = 0
+        if result.content is not None:
+            try:
+                feed = parse_feed(result.content, result.final_url or result.url, content_type=result.content_type)
+            except FeedParseError as error:
+                message = redact_text(error.message)
+                self._record_failure(podcast, error.kind, message, now)
+                return FeedReport(podcast.id, podcast.title, podcast.feed_url, FeedOutcome.FAILED,
+                                  reason="parse", error_kind=error.kind, message=message)
+            podcast_changed = apply_podcast_fields(podcast, feed.podcast)
+            new, changed = sync_episodes(session, podcast, feed.episodes, now)
+            if new or changed or podcast_changed:
+                podcast.last_updated_at = now
+        self._set_validators(podcast, result, now)
+        moved_to = self._move(session, podcast, result.new_url) if result.new_url else None
+        if moved_to is not None:
+            outcome = FeedOutcome.MOVED
+        elif result.outcome is FetchOutcome.NOT_MODIFIED:
+            outcome = FeedOutcome.NOT_MODIFIED
+        else:
+            outcome = FeedOutcome.UPDATED
+        podcast.last_outcome = outcome
+        note = f"moved permanently to {moved_to}" if moved_to else None
+        return FeedReport(podcast.id, podcast.title, podcast.feed_url, outcome, new_episodes=new,
+                          updated_episodes=changed, moved_to=moved_to, message=note)
+
+    def _move(self, session: Session, podcast: Podcast, new_url: str) -> str | None:
+        """Store ``new_url`` as the podcast's address (its public part; a token to the keyring)."""
+        new_public = public_url(new_url)
+        if new_public == podcast.feed_url and not has_credentials(new_url):
+            return None
+        clash = session.scalars(
+            select(Podcast).where(Podcast.feed_url == new_public, Podcast.id != podcast.id)
+        ).first()
+        if clash is not None:
+            log.warning("feed %s moved to the address of podcast %s; kept the old address", podcast.id, clash.id)
+            return None
+        credentials = self._credentials(podcast)
+        if credentials is not None and podcast.auth_ref:
+            token_url = new_url if has_credentials(new_url) else None
+            self.secrets.set(podcast.auth_ref, _Credentials(token_url, credentials.username, credentials.password).dumps())
+        podcast.feed_url = new_public
+        return new_public
+
+    # -- unsubscribe ---------------------------------------------------------------------------
+
+    def unsubscribe(self, podcast_id: int) -> str:
+        """Remove the podcast, its episodes, their state and its keyring secret. Returns its title."""
+        with self.library.transaction() as session:
+            podcast = session.get(Podcast, podcast_id)
+            if podcast is None:
+                raise NotFoundError(f"No podcast with id {podcast_id} in the library.")
+            title, auth_ref = podcast.title, podcast.auth_ref
+            session.delete(podcast)
+        if auth_ref:
+            self.secrets.delete(auth_ref)
+        return title
+
+    def private_url(self, podcast: Podcast) -> str:
+        """The address to give another app for ``podcast``: with its token or credentials.
+
+        Only for an export the listener asked to include private feeds in.
+        """
+        credentials = self._credentials(podcast)
+        if credentials is None:
+            return podcast.feed_url
+        url: str = credentials.url or podcast.feed_url
+        if credentials.username is None:
+            return url
+        parts = urlsplit(url)
+        userinfo = quote(credentials.username, safe="") + ":" + quote(credentials.password or "", safe="")
+        return urlunsplit((parts.scheme, f"{userinfo}@{parts.netloc}", parts.path, parts.query, parts.fragment))
