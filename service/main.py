@@ -22,6 +22,8 @@ from service.feedxml import FeedFormatError
 from service.fetch import FetchError
 from service.settings import Settings, load_settings
 from service.store import StoreError
+from service.sync import SyncError
+from service.sync_auth import SessionCookieMiddleware
 
 log = logging.getLogger("castwise.service")
 
@@ -92,6 +94,8 @@ def create_app(settings: Settings | None = None, *, context: ServiceContext | No
 
     for router in ROUTERS:
         app.include_router(router)
+    app.add_middleware(SessionCookieMiddleware,  # type: ignore[arg-type]
+                       secure=context.settings.public_url.startswith("https://"))
     app.add_middleware(BodyLimit, max_bytes=context.settings.max_body_bytes,  # type: ignore[arg-type]
                        upload_bytes=context.settings.max_upload_bytes)
     return app
@@ -108,6 +112,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StoreError)
     async def _store_error(_request: Request, error: StoreError) -> JSONResponse:
         return JSONResponse({"detail": error.detail}, status_code=error.status)
+
+    @app.exception_handler(SyncError)
+    async def _sync_error(_request: Request, error: SyncError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=400)
 
     @app.exception_handler(FetchError)
     async def _fetch_error(_request: Request, error: FetchError) -> JSONResponse:

@@ -12,9 +12,11 @@ from service.routes import (
     claims,
     entitlements,
     feeds,
+    gpodder,
     health,
     sessions,
     shows,
+    simple_sync,
     test_provider,
 )
 
@@ -30,4 +32,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     entitlements.router,
     feeds.router,
     test_provider.router,
+    gpodder.router,
+    simple_sync.router,
 )

@@ -152,3 +152,34 @@ def sign_in(client: TestClient, name: str, *, password: str, device: str = "lapt
 def make_account(client: TestClient) -> object:
     # Sign-ups per address are rate limited; tests make few accounts, well under the limit.
     return lambda name, **kwargs: sign_up(client, name, **kwargs)
+
+
+@dataclass
+class LiveServer:
+    url: str
+    context: ServiceContext
+
+
+@pytest.fixture
+def live_server(app: FastAPI, context: ServiceContext) -> Iterator[LiveServer]:
+    """The service on a real uvicorn server at 127.0.0.1 (for real clients: mygpoclient, a browser)."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the service did not start")
+        time.sleep(0.02)
+    yield LiveServer(url=f"http://127.0.0.1:{port}", context=context)
+    server.should_exit = True
+    thread.join(timeout=10)
