@@ -1,0 +1,1 @@
+"""Thin QObject adapters: core hooks in, queued Qt signals out."""

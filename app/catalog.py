@@ -1,0 +1,233 @@
+"""What the window shows, read from the library database as plain rows.
+
+The lists read straight SQL (one statement each, no ORM objects): 100k episode rows come back in
+a few hundred milliseconds this way, several times faster than through mapped objects. Every
+method blocks on the database, so the GUI calls them through :class:`app.tasks.TaskRunner`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models.rows import DownloadRow, EpisodeRow, MediaKind, PodcastRow
+from library.db import Library
+from library.db.models import Episode, ListeningEvent, ListeningEventKind, QueueEntry
+
+_EPISODE_COLUMNS = """
+    e.id, e.podcast_id, p.title, e.title, CAST(strftime('%s', e.published) AS INTEGER),
+    e.duration_ms, COALESCE(s.position_ms, 0), COALESCE(s.played, 0),
+    CASE WHEN d.state = 'completed' THEN 1 ELSE 0 END, e.enclosure_url, e.enclosure_type
+"""
+_EPISODE_FROM = """
+    FROM episodes e
+    JOIN podcasts p ON p.id = e.podcast_id
+    LEFT JOIN playback_states s ON s.episode_id = e.id
+    LEFT JOIN downloads d ON d.episode_id = e.id
+"""
+
+
+@dataclass(frozen=True)
+class EpisodeDetails:
+    """Everything the details pane shows for one episode."""
+
+    episode_id: int
+    podcast_id: int
+    podcast_title: str
+    title: str
+    description_html: str
+    """Sanitized by the feed parser (nh3); still rendered with remote loading off."""
+    media_url: str | None
+    media_type: str | None
+    duration_ms: int | None
+    position_ms: int
+    link: str | None
+    chapters: list[tuple[int, str]] = field(default_factory=list)
+    """Inline chapters as (start ms, title)."""
+    chapters_url: str | None = None
+    transcripts: list[dict[str, Any]] = field(default_factory=list)
+    persons: list[dict[str, Any]] = field(default_factory=list)
+    funding: list[dict[str, Any]] = field(default_factory=list)
+    rating: int = 0
+
+
+def media_kind(url: str | None, mime_type: str | None) -> MediaKind:
+    """How an enclosure plays: audio, video (as audio), or nothing."""
+    if not url:
+        return MediaKind.NONE
+    if mime_type and mime_type.startswith("video/"):
+        return MediaKind.VIDEO
+    return MediaKind.AUDIO
+
+
+def _episode_row(values: tuple[Any, ...]) -> EpisodeRow:
+    (episode_id, podcast_id, podcast_title, title, published_s, duration_ms, position_ms, played, downloaded,
+     url, mime_type) = values
+    return EpisodeRow(
+        episode_id=episode_id,
+        podcast_id=podcast_id,
+        podcast_title=podcast_title or "",
+        title=title or "",
+        published_s=float(published_s) if published_s is not None else None,
+        duration_s=duration_ms / 1000 if duration_ms else None,
+        position_ms=position_ms or 0,
+        played=bool(played),
+        downloaded=bool(downloaded),
+        media_kind=media_kind(url, mime_type),
+    )
+
+
+class LibraryCatalog:
+    """Read-only views of the library for the window (plus the listener's rating)."""
+
+    def __init__(self, library: Library) -> None:
+        self._library = library
+
+    def session(self) -> Session:
+        """A database session for library queries such as :func:`library.search.search`."""
+        return self._library.session()
+
+    def podcasts(self) -> list[PodcastRow]:
+        sql = """
+            SELECT p.id, p.title, p.author, p.feed_url, p.image_url, p.last_error,
+                   (SELECT COUNT(*) FROM episodes e WHERE e.podcast_id = p.id),
+                   (SELECT COUNT(*) FROM episodes e LEFT JOIN playback_states s ON s.episode_id = e.id
+                     WHERE e.podcast_id = p.id AND COALESCE(s.played, 0) = 0
+                       AND COALESCE(s.position_ms, 0) = 0
+                       AND e.published >= datetime('now', '-14 days'))
+            FROM podcasts p ORDER BY p.title COLLATE NOCASE
+        """
+        with self._library.engine.connect() as connection:
+            return [
+                PodcastRow(
+                    podcast_id=row[0], title=row[1] or row[3], author=row[2] or "", feed_url=row[3],
+                    image_url=row[4], last_error=row[5], episode_count=row[6], new_count=row[7],
+                )
+                for row in connection.exec_driver_sql(sql)
+            ]
+
+    def episodes(self, podcast_id: int | None = None, *, unplayed_only: bool = False) -> list[EpisodeRow]:
+        """One podcast's episodes, or every podcast's (``None``); newest first."""
+        clauses, parameters = [], []
+        if podcast_id is not None:
+            clauses.append("e.podcast_id = ?")
+            parameters.append(podcast_id)
+        if unplayed_only:
+            clauses.append("COALESCE(s.played, 0) = 0")
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        sql = f"SELECT {_EPISODE_COLUMNS} {_EPISODE_FROM} {where} ORDER BY e.published DESC"
+        with self._library.engine.connect() as connection:
+            return [_episode_row(tuple(row)) for row in connection.exec_driver_sql(sql, tuple(parameters))]
+
+    def episodes_by_id(self, episode_ids: list[int]) -> list[EpisodeRow]:
+        """The rows for ``episode_ids``, in that order (missing ids are skipped)."""
+        if not episode_ids:
+            return []
+        marks = ", ".join("?" * len(episode_ids))
+        sql = f"SELECT {_EPISODE_COLUMNS} {_EPISODE_FROM} WHERE e.id IN ({marks})"
+        with self._library.engine.connect() as connection:
+            found = {row[0]: _episode_row(tuple(row)) for row in connection.exec_driver_sql(sql, tuple(episode_ids))}
+        return [found[episode_id] for episode_id in episode_ids if episode_id in found]
+
+    def queue(self) -> list[EpisodeRow]:
+        sql = f"SELECT {_EPISODE_COLUMNS} {_EPISODE_FROM} JOIN queue_entries q ON q.episode_id = e.id ORDER BY q.position"
+        with self._library.engine.connect() as connection:
+            return [_episode_row(tuple(row)) for row in connection.exec_driver_sql(sql)]
+
+    def downloads(self) -> list[DownloadRow]:
+        sql = """
+            SELECT d.episode_id, e.title, p.title, d.state, d.bytes_done, d.bytes_total, d.error
+            FROM downloads d JOIN episodes e ON e.id = d.episode_id JOIN podcasts p ON p.id = e.podcast_id
+            ORDER BY d.created_at DESC
+        """
+        with self._library.engine.connect() as connection:
+            return [
+                DownloadRow(row[0], row[1] or "", row[2] or "", str(row[3]), row[4] or 0, row[5], 0.0, row[6])
+                for row in connection.exec_driver_sql(sql)
+            ]
+
+    def details(self, episode_id: int) -> EpisodeDetails | None:
+        with self._library.session() as session:
+            episode = session.get(Episode, episode_id)
+            if episode is None:
+                return None
+            chapters = [
+                (int(chapter.get("start_ms", 0)), str(chapter.get("title", "")))
+                for chapter in episode.chapters or []
+                if isinstance(chapter, dict)
+            ]
+            playback = episode.playback
+            return EpisodeDetails(
+                episode_id=episode.id,
+                podcast_id=episode.podcast_id,
+                podcast_title=episode.podcast.title,
+                title=episode.title,
+                description_html=episode.description or "",
+                media_url=episode.enclosure_url,
+                media_type=episode.enclosure_type,
+                duration_ms=episode.duration_ms,
+                position_ms=playback.position_ms if playback else 0,
+                link=episode.link,
+                chapters=chapters,
+                chapters_url=episode.chapters_url,
+                transcripts=list(episode.transcripts or []),
+                persons=list(episode.persons or []),
+                funding=list(episode.funding or []),
+                rating=self._rating(session, episode_id),
+            )
+
+    def set_rating(self, episode_id: int, rating: int) -> None:
+        """Record the listener's like (+1), not interested (-1) or clearing (0) as an event."""
+        kind = {1: ListeningEventKind.LIKE, -1: ListeningEventKind.NOT_INTERESTED}.get(
+            rating, ListeningEventKind.CLEAR_RATING
+        )
+        with self._library.transaction() as session:
+            session.add(ListeningEvent(episode_id=episode_id, kind=kind))
+
+    @staticmethod
+    def _rating(session: Any, episode_id: int) -> int:
+        kinds = (ListeningEventKind.LIKE, ListeningEventKind.NOT_INTERESTED, ListeningEventKind.CLEAR_RATING)
+        latest = session.scalar(
+            select(ListeningEvent.kind)
+            .where(ListeningEvent.episode_id == episode_id, ListeningEvent.kind.in_(kinds))
+            .order_by(ListeningEvent.id.desc())
+            .limit(1)
+        )
+        return {ListeningEventKind.LIKE: 1, ListeningEventKind.NOT_INTERESTED: -1}.get(latest, 0)
+
+    # -- the queue (Up Next) ---------------------------------------------------------------------
+    def queue_ids(self) -> list[int]:
+        with self._library.session() as session:
+            return list(session.scalars(select(QueueEntry.episode_id).order_by(QueueEntry.position)))
+
+    def enqueue(self, episode_id: int, *, next_up: bool = False) -> None:
+        """Add ``episode_id`` at the end of the queue (or first with ``next_up``); no duplicates."""
+        ids = [existing for existing in self.queue_ids() if existing != episode_id]
+        ids.insert(0 if next_up else len(ids), episode_id)
+        self._write_queue(ids)
+
+    def dequeue(self, episode_id: int) -> None:
+        self._write_queue([existing for existing in self.queue_ids() if existing != episode_id])
+
+    def move_in_queue(self, episode_id: int, index: int) -> None:
+        ids = [existing for existing in self.queue_ids() if existing != episode_id]
+        ids.insert(max(0, min(index, len(ids))), episode_id)
+        self._write_queue(ids)
+
+    def next_in_queue(self, finished_id: int) -> EpisodeDetails | None:
+        """Remove ``finished_id`` from the queue and return the episode to play next, if any."""
+        ids = self.queue_ids()
+        remaining = [existing for existing in ids if existing != finished_id]
+        if remaining != ids:
+            self._write_queue(remaining)
+        return self.details(remaining[0]) if remaining else None
+
+    def _write_queue(self, episode_ids: list[int]) -> None:
+        with self._library.transaction() as session:
+            session.query(QueueEntry).delete()
+            session.flush()
+            for position, episode_id in enumerate(episode_ids):
+                session.add(QueueEntry(episode_id=episode_id, position=position))

@@ -1,0 +1,1 @@
+"""Composite widgets built from app.widgets: they know the shape of Castwise data, not services."""

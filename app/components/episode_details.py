@@ -1,0 +1,168 @@
+"""The details pane of one episode: actions, sanitized show notes, chapters (click to jump),
+people and funding links."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.catalog import EpisodeDetails
+from app.icons import icon
+from app.time_text import format_position_ms
+from app.widgets.show_notes import ShowNotesView
+
+
+class EpisodeDetailsPane(QWidget):
+    play_requested = Signal(int)
+    """Episode id."""
+    enqueue_requested = Signal(int)
+    download_requested = Signal(int)
+    rating_requested = Signal(int, int)
+    """Episode id and +1 (like), -1 (not interested) or 0 (clear)."""
+    chapter_requested = Signal(int, int)
+    """Episode id and the chapter's start in ms."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._episode: EpisodeDetails | None = None
+        self._setup_ui()
+        self.show_episode(None)
+
+    def _setup_ui(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.title_label = QLabel()
+        self.title_label.setWordWrap(True)
+        font = self.title_label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.title_label.setFont(font)
+        self.subtitle_label = QLabel()
+        self.notice_label = QLabel()
+        self.notice_label.setWordWrap(True)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.subtitle_label)
+        layout.addWidget(self.notice_label)
+
+        actions = QHBoxLayout()
+        self.play_button = self._button("play", self.tr("Play"))
+        self.play_button.clicked.connect(lambda: self._emit_for_episode(self.play_requested))
+        self.enqueue_button = self._button("queue", self.tr("Add to Up Next"))
+        self.enqueue_button.clicked.connect(lambda: self._emit_for_episode(self.enqueue_requested))
+        self.download_button = self._button("download", self.tr("Download"))
+        self.download_button.clicked.connect(lambda: self._emit_for_episode(self.download_requested))
+        self.like_button = self._button("like", self.tr("Like"))
+        self.like_button.setCheckable(True)
+        self.like_button.clicked.connect(self._on_like_button_clicked)
+        self.not_interested_button = self._button("not-interested", self.tr("Not interested"))
+        self.not_interested_button.setCheckable(True)
+        self.not_interested_button.clicked.connect(self._on_not_interested_button_clicked)
+        for button in (self.play_button, self.enqueue_button, self.download_button, self.like_button,
+                       self.not_interested_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.notes_view = ShowNotesView()
+        splitter.addWidget(self.notes_view)
+        self.chapter_list = QListWidget()
+        self.chapter_list.setAccessibleName(self.tr("Chapters"))
+        self.chapter_list.setUniformItemSizes(True)
+        self.chapter_list.itemActivated.connect(self._on_chapter_list_item_activated)
+        self.chapter_list.itemClicked.connect(self._on_chapter_list_item_activated)
+        splitter.addWidget(self.chapter_list)
+        splitter.setSizes([300, 120])
+        layout.addWidget(splitter, 1)
+        self.links_label = QLabel()
+        self.links_label.setOpenExternalLinks(True)
+        self.links_label.setWordWrap(True)
+        layout.addWidget(self.links_label)
+
+    def _button(self, icon_name: str, text: str) -> QPushButton:
+        button = QPushButton(icon(icon_name), text)
+        button.setAccessibleName(text)
+        return button
+
+    def episode(self) -> EpisodeDetails | None:
+        return self._episode
+
+    def show_episode(self, episode: EpisodeDetails | None) -> None:
+        self._episode = episode
+        has_episode = episode is not None
+        for widget in (self.play_button, self.enqueue_button, self.download_button, self.like_button,
+                       self.not_interested_button):
+            widget.setEnabled(has_episode)
+        self.chapter_list.clear()
+        if episode is None:
+            self.title_label.setText(self.tr("No episode selected"))
+            self.subtitle_label.clear()
+            self.notice_label.clear()
+            self.notes_view.set_notes("")
+            self.links_label.clear()
+            self.chapter_list.setVisible(False)
+            return
+        self.title_label.setText(episode.title)
+        self.subtitle_label.setText(episode.podcast_title)
+        playable = bool(episode.media_url)
+        self.play_button.setEnabled(playable)
+        self.enqueue_button.setEnabled(playable)
+        self.download_button.setEnabled(playable)
+        if not playable:
+            self.notice_label.setText(self.tr("This episode has no audio to play."))
+        elif episode.media_type and episode.media_type.startswith("video/"):
+            self.notice_label.setText(self.tr("A video episode: Castwise plays its sound."))
+        else:
+            self.notice_label.clear()
+        self.notes_view.set_notes(episode.description_html)
+        for start_ms, title in episode.chapters:
+            item = QListWidgetItem(f"{format_position_ms(start_ms)}  {title}")
+            item.setData(Qt.ItemDataRole.UserRole, start_ms)
+            self.chapter_list.addItem(item)
+        self.chapter_list.setVisible(bool(episode.chapters))
+        self.set_rating(episode.rating)
+        links = [
+            f'<a href="{html.escape(str(item.get("url", "")))}">{html.escape(str(item.get("title") or self.tr("Support")))}</a>'
+            for item in episode.funding
+            if item.get("url")
+        ]
+        people = [html.escape(str(person.get("name", ""))) for person in episode.persons if person.get("name")]
+        parts = []
+        if people:
+            parts.append(self.tr("People: {names}").format(names=", ".join(people)))
+        if links:
+            parts.append(self.tr("Support: {links}").format(links=" · ".join(links)))
+        self.links_label.setText("<br>".join(parts))
+
+    def set_rating(self, rating: int) -> None:
+        self.like_button.setChecked(rating > 0)
+        self.not_interested_button.setChecked(rating < 0)
+
+    def _emit_for_episode(self, signal: Signal) -> None:  # type: ignore[type-arg]
+        if self._episode is not None:
+            signal.emit(self._episode.episode_id)  # type: ignore[attr-defined]
+
+    def _on_like_button_clicked(self, checked: bool) -> None:
+        if self._episode is not None:
+            self.set_rating(1 if checked else 0)
+            self.rating_requested.emit(self._episode.episode_id, 1 if checked else 0)
+
+    def _on_not_interested_button_clicked(self, checked: bool) -> None:
+        if self._episode is not None:
+            self.set_rating(-1 if checked else 0)
+            self.rating_requested.emit(self._episode.episode_id, -1 if checked else 0)
+
+    def _on_chapter_list_item_activated(self, item: QListWidgetItem) -> None:
+        if self._episode is not None:
+            self.chapter_requested.emit(self._episode.episode_id, int(item.data(Qt.ItemDataRole.UserRole)))

@@ -1,0 +1,370 @@
+"""The main window: sidebar, pages and the now-playing bar, wired to the services it is given.
+
+Everything the window does that touches the network, the disk or the database goes through the
+:class:`~app.tasks.TaskRunner`; the slots here only start tasks and show their results.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.adapters.playback import PlaybackAdapter
+from app.catalog import EpisodeDetails, LibraryCatalog
+from app.components.now_playing import NowPlayingBar
+from app.icons import icon
+from app.pages.library import LibraryPage
+from app.pages.search import SearchPage
+from app.pages.settings import SettingsPage
+from app.pages.simple import DownloadsPage, ForYouPage, UpNextPage
+from app.preferences import Preferences
+from app.tasks import TaskRunner
+from app.widgets.sidebar import Sidebar
+from library.subscriptions import FeedReport, Subscriptions
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """What the window works with; built by :mod:`app.bootstrap`."""
+
+    catalog: LibraryCatalog
+    tasks: TaskRunner
+    preferences: Preferences
+    subscriptions: Subscriptions | None = None
+    playback: PlaybackAdapter | None = None
+    directory: object | None = None
+    """An :class:`app.directory.DirectorySearch` (iTunes / Podcast Index)."""
+
+
+class MainWindow(QMainWindow):
+    message_shown = Signal(str)
+    """Every status message shown to the listener (tests and the log follow it)."""
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self._setup_ui()
+        self._refresh_progressed.connect(self.library_page.set_refresh_progress)
+        self._connect_pages()
+        self._apply_preferences()
+
+    def _setup_ui(self) -> None:
+        self.setWindowTitle("Castwise")
+        self.resize(1200, 760)
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        self.sidebar = Sidebar()
+        self.stack = QStackedWidget()
+        body.addWidget(self.sidebar)
+        body.addWidget(self.stack, 1)
+        outer.addLayout(body, 1)
+        self.now_playing = NowPlayingBar()
+        outer.addWidget(self.now_playing)
+        self.setCentralWidget(central)
+
+        catalog, tasks = self.services.catalog, self.services.tasks
+        self.library_page = LibraryPage(catalog, tasks)
+        self.up_next_page = UpNextPage(catalog, tasks)
+        self.downloads_page = DownloadsPage(catalog, tasks)
+        self.for_you_page = ForYouPage()
+        self.search_page = SearchPage(catalog, tasks)
+        self.settings_page = SettingsPage(self.services.preferences)
+        self._pages: dict[str, QWidget] = {}
+        for key, text, icon_name, page in (
+            ("library", self.tr("Library"), "library", self.library_page),
+            ("up-next", self.tr("Up Next"), "queue", self.up_next_page),
+            ("downloads", self.tr("Downloads"), "download", self.downloads_page),
+            ("for-you", self.tr("For You"), "for-you", self.for_you_page),
+            ("search", self.tr("Search"), "search", self.search_page),
+            ("settings", self.tr("Settings"), "settings", self.settings_page),
+        ):
+            self.sidebar.add_page(key, text, icon(icon_name))
+            self.stack.addWidget(page)
+            self._pages[key] = page
+        self.sidebar.page_selected.connect(self._on_sidebar_page_selected)
+        self.sidebar.select("library")
+
+    def _connect_pages(self) -> None:
+        library = self.library_page
+        library.subscribe_requested.connect(self._on_library_subscribe_requested)
+        library.import_opml_requested.connect(self._on_library_import_opml_requested)
+        library.refresh_requested.connect(self.refresh_all)
+        library.unsubscribe_requested.connect(self.unsubscribe)
+        library.episode_activated.connect(self.play_episode)
+        details = library.details_pane
+        details.play_requested.connect(self.play_episode)
+        details.enqueue_requested.connect(self.enqueue)
+        details.rating_requested.connect(self._on_details_rating_requested)
+        details.chapter_requested.connect(self._on_details_chapter_requested)
+        self.up_next_page.play_requested.connect(self.play_episode)
+        self.up_next_page.remove_requested.connect(self._on_up_next_remove_requested)
+        self.up_next_page.move_requested.connect(self._on_up_next_move_requested)
+        self.search_page.episode_activated.connect(self.play_episode)
+        self.search_page.podcast_activated.connect(self._on_search_podcast_activated)
+        self.search_page.subscribe_url_requested.connect(self.subscribe)
+        self.search_page.directory_search_requested.connect(self._on_search_directory_requested)
+        self.settings_page.preference_changed.connect(self._on_settings_preference_changed)
+
+        bar = self.now_playing
+        playback = self.services.playback
+        if playback is None:
+            return
+        bar.play_pause_requested.connect(playback.toggle_play_pause)
+        bar.seek_requested.connect(playback.seek)
+        bar.skip_requested.connect(playback.skip)
+        bar.speed_requested.connect(playback.set_rate)
+        bar.volume_requested.connect(playback.set_volume)
+        playback.position_changed.connect(self._on_playback_position_changed)
+        playback.state_changed.connect(self._on_playback_state_changed)
+        playback.episode_changed.connect(self._on_playback_episode_changed)
+        playback.rate_changed.connect(bar.set_speed)
+        playback.error_occurred.connect(self.show_message)
+        playback.media_ended.connect(self._on_playback_media_ended)
+
+    def _apply_preferences(self) -> None:
+        preferences = self.services.preferences
+        self.now_playing.skip_back_ms = int(preferences.get("skip_back_s")) * 1000
+        self.now_playing.skip_forward_ms = int(preferences.get("skip_forward_s")) * 1000
+        self.library_page.details_pane.notes_view.set_allow_remote_images(bool(preferences.get("remote_images")))
+
+    # -- public actions (also what shortcuts, the tray and MPRIS call) ---------------------------
+    def load(self) -> None:
+        """Fill every page from the library, in the background."""
+        self.library_page.reload()
+        self.up_next_page.reload()
+        self.downloads_page.reload()
+
+    def show_page(self, key: str) -> None:
+        self.sidebar.select(key)
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10_000)
+        self.message_shown.emit(text)
+
+    def play_episode(self, episode_id: int) -> None:
+        self.services.tasks.submit(
+            self.services.catalog.details, episode_id, key="play", on_result=self._on_details_for_play_loaded,
+            on_error=self._on_task_error,
+        )
+
+    def enqueue(self, episode_id: int) -> None:
+        self.services.tasks.submit(
+            self.services.catalog.enqueue, episode_id, on_result=lambda _none: self._on_queue_changed(),
+            on_error=self._on_task_error,
+        )
+        self.show_message(self.tr("Added to Up Next."))
+
+    def subscribe(self, url: str) -> None:
+        subscriptions = self.services.subscriptions
+        if subscriptions is None:
+            return
+        self.show_message(self.tr("Subscribing to {url}…").format(url=url))
+        self.services.tasks.submit(
+            subscriptions.subscribe, url, on_result=self._on_subscribe_finished, on_error=self._on_task_error
+        )
+
+    def refresh_all(self) -> None:
+        subscriptions = self.services.subscriptions
+        if subscriptions is None:
+            return
+        total = self.library_page.podcast_model.rowCount()
+        self.library_page.set_refresh_progress(0, max(total, 1))
+        self.services.tasks.submit(
+            subscriptions.refresh_all,
+            on_progress=self._relay_refresh_progress,
+            key="refresh",
+            on_result=self._on_refresh_finished,
+            on_error=self._on_task_error,
+        )
+
+    def unsubscribe(self, podcast_id: int) -> None:
+        subscriptions = self.services.subscriptions
+        if subscriptions is None:
+            return
+        self.services.tasks.submit(
+            subscriptions.unsubscribe, podcast_id, on_result=self._on_unsubscribe_finished, on_error=self._on_task_error
+        )
+
+    def import_opml(self, path: Path) -> None:
+        subscriptions = self.services.subscriptions
+        if subscriptions is None:
+            return
+
+        def run() -> list[FeedReport]:
+            from library.opml import read_opml
+
+            reports = []
+            for entry in read_opml(Path(path).read_bytes()):
+                try:
+                    reports.append(subscriptions.subscribe(entry.feed_url))
+                except Exception as error:  # one bad outline must not stop the import
+                    reports.append(FeedReport(None, entry.title or entry.feed_url, entry.feed_url, "failed",  # type: ignore[arg-type]
+                                              message=str(error)))
+            return reports
+
+        self.show_message(self.tr("Importing {name}…").format(name=Path(path).name))
+        self.services.tasks.submit(run, on_result=self._on_import_finished, on_error=self._on_task_error)
+
+    # -- slots ------------------------------------------------------------------------------------
+    def _on_sidebar_page_selected(self, key: str) -> None:
+        self.stack.setCurrentWidget(self._pages[key])
+        if key == "up-next":
+            self.up_next_page.reload()
+        elif key == "downloads":
+            self.downloads_page.reload()
+
+    def _on_library_subscribe_requested(self) -> None:
+        url, accepted = QInputDialog.getText(self, self.tr("Subscribe"), self.tr("Feed address (URL):"))
+        if accepted and url.strip():
+            self.subscribe(url.strip())
+
+    def _on_library_import_opml_requested(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Import subscriptions"), "", self.tr("OPML files (*.opml *.xml);;All files (*)")
+        )
+        if path:
+            self.import_opml(Path(path))
+
+    def _on_subscribe_finished(self, report: FeedReport) -> None:
+        self.show_message(self._describe_report(report))
+        self.library_page.reload()
+        if report.podcast_id is not None:
+            self.library_page.show_podcast(report.podcast_id)
+
+    def _relay_refresh_progress(self, done: int, total: int, _report: FeedReport) -> None:
+        # Runs on the worker thread: hand the numbers to the GUI thread through a queued signal.
+        self._refresh_progressed.emit(done, total)
+
+    _refresh_progressed = Signal(int, int)
+
+    def _on_refresh_finished(self, reports: list[FeedReport]) -> None:
+        failed = [report for report in reports if str(report.outcome) == "failed"]
+        new = sum(report.new_episodes for report in reports)
+        self.library_page.set_refresh_progress(1, 1)
+        self.show_message(
+            self.tr("Refreshed {count} podcasts: {new} new episodes, {failed} failed.").format(
+                count=len(reports), new=new, failed=len(failed)
+            )
+        )
+        self.library_page.reload()
+
+    def _on_unsubscribe_finished(self, title: str) -> None:
+        self.show_message(self.tr("Unsubscribed from {title}.").format(title=title))
+        self.library_page.show_podcast(None)
+        self.library_page.reload()
+
+    def _on_import_finished(self, reports: list[FeedReport]) -> None:
+        failed = [report for report in reports if str(report.outcome) == "failed"]
+        self.show_message(
+            self.tr("Imported {count} podcasts ({failed} failed).").format(
+                count=len(reports) - len(failed), failed=len(failed)
+            )
+        )
+        self.library_page.set_refresh_errors([self._describe_report(report) for report in failed])
+        self.library_page.reload()
+
+    def _on_details_for_play_loaded(self, details: EpisodeDetails | None) -> None:
+        playback = self.services.playback
+        if details is None or playback is None:
+            return
+        playback.play_episode(details)
+
+    def _on_details_rating_requested(self, episode_id: int, rating: int) -> None:
+        self.services.tasks.submit(self.services.catalog.set_rating, episode_id, rating, on_error=self._on_task_error)
+
+    def _on_details_chapter_requested(self, episode_id: int, start_ms: int) -> None:
+        playback = self.services.playback
+        if playback is None:
+            return
+        current = playback.episode
+        if current is not None and current.episode_id == episode_id:
+            playback.seek(start_ms)
+        else:
+            details = self.library_page.details_pane.episode()
+            if details is not None and details.episode_id == episode_id:
+                playback.play_episode(details, start_ms=start_ms)
+
+    def _on_up_next_remove_requested(self, episode_id: int) -> None:
+        self.services.tasks.submit(
+            self.services.catalog.dequeue, episode_id, on_result=lambda _none: self._on_queue_changed()
+        )
+
+    def _on_up_next_move_requested(self, episode_id: int, index: int) -> None:
+        self.services.tasks.submit(self.services.catalog.move_in_queue, episode_id, index)
+
+    def _on_queue_changed(self) -> None:
+        self.up_next_page.reload()
+
+    def _on_search_podcast_activated(self, podcast_id: int) -> None:
+        self.show_page("library")
+        self.library_page.show_podcast(podcast_id)
+
+    def _on_search_directory_requested(self, query: str) -> None:
+        directory = self.services.directory
+        if directory is None:
+            self.search_page.show_directory_results([], [self.tr("Directory search is not available.")])
+            return
+        self.services.tasks.submit(
+            directory.search, query, key="search.directory",  # type: ignore[attr-defined]
+            on_result=lambda outcome: self.search_page.show_directory_results(*outcome),
+            on_error=self._on_task_error,
+        )
+
+    def _on_settings_preference_changed(self, key: str) -> None:
+        self._apply_preferences()
+        if key == "theme":
+            from app.theme import apply_theme
+
+            apply_theme(str(self.services.preferences.get("theme")))
+
+    def _on_playback_position_changed(self, position_ms: int, duration_ms: int) -> None:
+        if duration_ms and duration_ms != self.now_playing.seek_slider.maximum():
+            self.now_playing.set_duration(duration_ms)
+        self.now_playing.set_position(position_ms)
+
+    def _on_playback_state_changed(self, state: str) -> None:
+        self.now_playing.set_playing(state in ("playing", "loading"))
+
+    def _on_playback_episode_changed(self, details: EpisodeDetails) -> None:
+        self.now_playing.set_episode(details.title, details.podcast_title, details.duration_ms or 0)
+        self.now_playing.set_chapters(details.chapters)
+        self.setWindowTitle(f"{details.title} — Castwise")
+
+    def _on_playback_media_ended(self, _episode_id: int) -> None:
+        self.library_page.reload()
+        self.up_next_page.reload()
+
+    def _on_task_error(self, error: BaseException) -> None:
+        log.warning("task failed: %s", error, exc_info=error if not isinstance(error, Exception) else None)
+        self.show_message(str(error) or error.__class__.__name__)
+
+    def _describe_report(self, report: FeedReport) -> str:
+        outcome = str(report.outcome)
+        if outcome == "failed":
+            return self.tr("{title}: {message}").format(title=report.title or report.url, message=report.message or "")
+        return self.tr("{title}: {new} new episodes").format(title=report.title, new=report.new_episodes)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.services.tasks.cancel_all()
+        if self.services.playback is not None:
+            self.services.playback.stop()
+        super().closeEvent(event)

@@ -1,0 +1,273 @@
+"""Library: podcasts on the left (list or grid, artwork loaded in the background), their episodes
+in the middle (sortable, filterable, "all new" across podcasts), details on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelection, QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QProgressBar,
+    QSplitter,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.catalog import LibraryCatalog
+from app.components.episode_details import EpisodeDetailsPane
+from app.icons import icon
+from app.models.episodes import EpisodeColumn, EpisodeFilter, EpisodeListModel, EpisodeRole
+from app.models.podcasts import PodcastListModel, PodcastRole, PodcastSortFilterProxy
+from app.models.rows import EpisodeRow, PodcastRow
+from app.tasks import TaskRunner
+
+FILTER_DELAY_MS = 120
+"""Typing pauses this long before the episode list filters (one pass per word, not per key)."""
+
+
+class LibraryPage(QWidget):
+    subscribe_requested = Signal()
+    import_opml_requested = Signal()
+    refresh_requested = Signal()
+    unsubscribe_requested = Signal(int)
+    episode_activated = Signal(int)
+    """The listener double-clicked or pressed Enter on an episode (play it)."""
+
+    def __init__(self, catalog: LibraryCatalog, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._catalog = catalog
+        self._tasks = tasks
+        self._current_podcast: int | None = None
+        self.podcast_model = PodcastListModel(self)
+        self.podcast_proxy = PodcastSortFilterProxy(self)
+        self.podcast_proxy.setSourceModel(self.podcast_model)
+        self.episode_model = EpisodeListModel(self)
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self._on_filter_timer_timeout)
+        self._setup_ui()
+
+    def _setup_ui(self) -> None:
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        layout.addWidget(splitter)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(4, 4, 4, 4)
+        toolbar = QHBoxLayout()
+        self.subscribe_button = self._tool_button("add", self.tr("Subscribe by URL"), self.subscribe_requested)
+        self.import_button = self._tool_button("library", self.tr("Import OPML"), self.import_opml_requested)
+        self.refresh_button = self._tool_button("refresh", self.tr("Refresh all podcasts"), self.refresh_requested)
+        self.unsubscribe_button = self._tool_button("remove", self.tr("Unsubscribe"), None)
+        self.unsubscribe_button.clicked.connect(self._on_unsubscribe_button_clicked)
+        self.grid_button = QToolButton()
+        self.grid_button.setText(self.tr("Grid"))
+        self.grid_button.setCheckable(True)
+        self.grid_button.setAccessibleName(self.tr("Show podcasts as a grid"))
+        self.grid_button.toggled.connect(self._on_grid_button_toggled)
+        for button in (self.subscribe_button, self.import_button, self.refresh_button, self.unsubscribe_button):
+            toolbar.addWidget(button)
+        toolbar.addStretch(1)
+        toolbar.addWidget(self.grid_button)
+        left_layout.addLayout(toolbar)
+        self.refresh_progress = QProgressBar()
+        self.refresh_progress.setAccessibleName(self.tr("Refresh progress"))
+        self.refresh_progress.setVisible(False)
+        left_layout.addWidget(self.refresh_progress)
+        self.all_new_button = QToolButton()
+        self.all_new_button.setText(self.tr("All new episodes"))
+        self.all_new_button.setCheckable(True)
+        self.all_new_button.setChecked(True)
+        self.all_new_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.all_new_button.clicked.connect(self._on_all_new_button_clicked)
+        left_layout.addWidget(self.all_new_button)
+        self.podcast_view = QListView()
+        self.podcast_view.setModel(self.podcast_proxy)
+        self.podcast_view.setUniformItemSizes(True)
+        self.podcast_view.setIconSize(QSize(32, 32))
+        self.podcast_view.setAccessibleName(self.tr("Podcasts"))
+        self.podcast_view.selectionModel().selectionChanged.connect(self._on_podcast_view_selection_changed)
+        left_layout.addWidget(self.podcast_view, 1)
+        self.errors_label = QLabel()
+        self.errors_label.setWordWrap(True)
+        self.errors_label.setVisible(False)
+        left_layout.addWidget(self.errors_label)
+        splitter.addWidget(left)
+
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(4, 4, 4, 4)
+        filters = QHBoxLayout()
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText(self.tr("Filter episodes"))
+        self.filter_edit.setAccessibleName(self.tr("Filter episodes"))
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(lambda _text: self._filter_timer.start())
+        self.state_combo = QComboBox()
+        self.state_combo.setAccessibleName(self.tr("Show episodes"))
+        for text, value in (
+            (self.tr("All"), EpisodeFilter.ALL),
+            (self.tr("Unplayed"), EpisodeFilter.UNPLAYED),
+            (self.tr("In progress"), EpisodeFilter.IN_PROGRESS),
+            (self.tr("Downloaded"), EpisodeFilter.DOWNLOADED),
+            (self.tr("Played"), EpisodeFilter.PLAYED),
+        ):
+            self.state_combo.addItem(text, int(value))
+        self.state_combo.currentIndexChanged.connect(lambda _index: self._on_filter_timer_timeout())
+        filters.addWidget(self.filter_edit, 1)
+        filters.addWidget(self.state_combo)
+        middle_layout.addLayout(filters)
+        self.episode_view = QTreeView()
+        self.episode_view.setModel(self.episode_model)
+        self.episode_view.setUniformRowHeights(True)  # constant-time layout for 100k rows
+        self.episode_view.setRootIsDecorated(False)
+        self.episode_view.setAlternatingRowColors(True)
+        self.episode_view.setSortingEnabled(True)
+        self.episode_view.sortByColumn(EpisodeColumn.PUBLISHED, Qt.SortOrder.DescendingOrder)
+        self.episode_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.episode_view.setAccessibleName(self.tr("Episodes"))
+        header = self.episode_view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(EpisodeColumn.TITLE, QHeaderView.ResizeMode.Stretch)
+        for column in (EpisodeColumn.PODCAST, EpisodeColumn.PUBLISHED, EpisodeColumn.DURATION, EpisodeColumn.STATE):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(EpisodeColumn.PODCAST, 150)
+        header.resizeSection(EpisodeColumn.PUBLISHED, 90)
+        header.resizeSection(EpisodeColumn.DURATION, 70)
+        header.resizeSection(EpisodeColumn.STATE, 130)
+        self.episode_view.activated.connect(self._on_episode_view_activated)
+        self.episode_view.selectionModel().currentRowChanged.connect(self._on_episode_view_current_changed)
+        middle_layout.addWidget(self.episode_view, 1)
+        self.count_label = QLabel()
+        middle_layout.addWidget(self.count_label)
+        splitter.addWidget(middle)
+
+        self.details_pane = EpisodeDetailsPane()
+        splitter.addWidget(self.details_pane)
+        splitter.setSizes([240, 620, 340])
+        splitter.setStretchFactor(1, 1)
+
+    def _tool_button(self, icon_name: str, text: str, signal: Signal | None) -> QToolButton:  # type: ignore[type-arg]
+        button = QToolButton()
+        button.setIcon(icon(icon_name))
+        button.setToolTip(text)
+        button.setAccessibleName(text)
+        if signal is not None:
+            button.clicked.connect(signal)
+        return button
+
+    # -- loading ---------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Re-read podcasts and the episodes on show, in the background."""
+        self._tasks.submit(self._catalog.podcasts, key="library.podcasts", on_result=self._on_podcasts_loaded)
+        self._load_episodes()
+
+    def set_podcast_rows(self, rows: list[PodcastRow]) -> None:
+        self._on_podcasts_loaded(rows)
+
+    def current_podcast_id(self) -> int | None:
+        return self._current_podcast
+
+    def show_podcast(self, podcast_id: int | None) -> None:
+        """Show one podcast's episodes, or "all new" (``None``)."""
+        self._current_podcast = podcast_id
+        self.all_new_button.setChecked(podcast_id is None)
+        if podcast_id is None:
+            self.podcast_view.clearSelection()
+        else:
+            row = self.podcast_model.row_of(podcast_id)
+            if row is not None:
+                proxy_index = self.podcast_proxy.mapFromSource(self.podcast_model.index(row, 0))
+                self.podcast_view.setCurrentIndex(proxy_index)
+        self._load_episodes()
+
+    def _load_episodes(self) -> None:
+        podcast_id = self._current_podcast
+        self._tasks.submit(
+            self._catalog.episodes,
+            podcast_id,
+            unplayed_only=podcast_id is None,
+            key="library.episodes",
+            on_result=self._on_episodes_loaded,
+        )
+
+    def set_refresh_progress(self, done: int, total: int) -> None:
+        self.refresh_progress.setVisible(done < total)
+        self.refresh_progress.setRange(0, total)
+        self.refresh_progress.setValue(done)
+        self.refresh_progress.setFormat(self.tr("Refreshing %v of %m"))
+
+    def set_refresh_errors(self, errors: list[str]) -> None:
+        self.errors_label.setText("\n".join(errors))
+        self.errors_label.setVisible(bool(errors))
+
+    # -- slots ----------------------------------------------------------------------------------
+    def _on_podcasts_loaded(self, rows: list[PodcastRow]) -> None:
+        self.podcast_model.set_rows(rows)
+        failing = [self.tr("{title}: {error}").format(title=row.title, error=row.last_error) for row in rows if row.last_error]
+        self.set_refresh_errors(failing)
+
+    def _on_episodes_loaded(self, rows: list[EpisodeRow]) -> None:
+        self.episode_model.set_rows(rows)
+        self._show_count()
+
+    def _on_filter_timer_timeout(self) -> None:
+        state = EpisodeFilter(int(self.state_combo.currentData()))
+        self.episode_model.set_filter(self.filter_edit.text(), state)
+        self._show_count()
+
+    def _on_podcast_view_selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if indexes:
+            podcast_id = int(indexes[0].data(PodcastRole.PODCAST_ID))
+            if podcast_id != self._current_podcast:
+                self._current_podcast = podcast_id
+                self.all_new_button.setChecked(False)
+                self._load_episodes()
+
+    def _on_all_new_button_clicked(self) -> None:
+        self.show_podcast(None)
+
+    def _on_unsubscribe_button_clicked(self) -> None:
+        if self._current_podcast is not None:
+            self.unsubscribe_requested.emit(self._current_podcast)
+
+    def _on_grid_button_toggled(self, grid: bool) -> None:
+        if grid:
+            self.podcast_view.setViewMode(QListView.ViewMode.IconMode)
+            self.podcast_view.setIconSize(QSize(96, 96))
+            self.podcast_view.setGridSize(QSize(120, 140))
+            self.podcast_view.setWordWrap(True)
+        else:
+            self.podcast_view.setViewMode(QListView.ViewMode.ListMode)
+            self.podcast_view.setIconSize(QSize(32, 32))
+            self.podcast_view.setGridSize(QSize())
+        self.podcast_view.setResizeMode(QListView.ResizeMode.Adjust)
+
+    def _on_episode_view_activated(self, index: QModelIndex) -> None:
+        self.episode_activated.emit(int(index.data(EpisodeRole.EPISODE_ID)))
+
+    def _on_episode_view_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        episode_id = int(current.data(EpisodeRole.EPISODE_ID))
+        self._tasks.submit(
+            self._catalog.details, episode_id, key="library.details", on_result=self.details_pane.show_episode
+        )
+
+    def _show_count(self) -> None:
+        shown, total = self.episode_model.rowCount(), self.episode_model.total_count()
+        text = self.tr("{count} episodes").format(count=total) if shown == total else self.tr(
+            "{shown} of {total} episodes"
+        ).format(shown=shown, total=total)
+        self.count_label.setText(text)

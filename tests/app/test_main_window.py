@@ -1,0 +1,91 @@
+"""The real window, offscreen: subscribe to a local feed, browse, search, play through VLC."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from app.models.episodes import EpisodeColumn, EpisodeRole
+from app.models.podcasts import PodcastRole
+
+
+def episode_titles(window) -> list[str]:  # type: ignore[no-untyped-def]
+    model = window.library_page.episode_model
+    return [model.data(model.index(row, EpisodeColumn.TITLE)) for row in range(model.rowCount())]
+
+
+def subscribe(qtbot, window, url: str) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(window.message_shown, timeout=20_000, check_params_cb=lambda text: "new episodes" in text):
+        window.subscribe(url)
+    qtbot.waitUntil(lambda: window.library_page.podcast_model.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(episode_titles(window)) == 2, timeout=10_000)
+
+
+def test_subscribe_shows_the_podcast_and_its_episodes(qtbot, app_window, feed_server) -> None:
+    window = app_window.window
+    subscribe(qtbot, window, feed_server.url("/feed.xml"))
+    podcasts = window.library_page.podcast_model
+    assert podcasts.data(podcasts.index(0, 0), PodcastRole.ROW).title == "Castwise Test Radio"
+    assert episode_titles(window) == ["Episode Two", "Episode One"]  # newest first
+    # Selecting an episode shows its details; the tracking pixel in the notes is not loaded.
+    view = window.library_page.episode_view
+    view.setCurrentIndex(window.library_page.episode_model.index(0, 0))
+    details = window.library_page.details_pane
+    qtbot.waitUntil(lambda: details.title_label.text() == "Episode Two", timeout=10_000)
+    assert "Notes for Episode Two" in details.notes_view.toPlainText()
+    assert details.notes_view.refused_urls == [] or all(
+        url.startswith("http://tracker.invalid") for url in details.notes_view.refused_urls
+    )
+    assert details.chapter_list.count() == 2
+
+
+def test_filter_and_search_find_episodes(qtbot, app_window, feed_server) -> None:
+    window = app_window.window
+    subscribe(qtbot, window, feed_server.url("/feed.xml"))
+    qtbot.keyClicks(window.library_page.filter_edit, "one")
+    qtbot.waitUntil(lambda: episode_titles(window) == ["Episode One"], timeout=5_000)
+    window.show_page("search")
+    qtbot.keyClicks(window.search_page.query_edit, "Episode Tw")
+    results = window.search_page.library_results
+    qtbot.waitUntil(lambda: any("Episode Two" in results.item(i).text() for i in range(results.count())), timeout=5_000)
+
+
+def test_play_seek_speed_and_queue_advance_through_vlc(qtbot, app_window, feed_server) -> None:
+    window = app_window.window
+    playback = app_window.services.playback
+    bar = window.now_playing
+    subscribe(qtbot, window, feed_server.url("/feed.xml"))
+    model = window.library_page.episode_model
+    first_id = model.data(model.index(1, 0), EpisodeRole.EPISODE_ID)  # Episode One
+    second_id = model.data(model.index(0, 0), EpisodeRole.EPISODE_ID)  # Episode Two
+    window.enqueue(second_id)
+    qtbot.waitUntil(lambda: app_window.services.catalog.queue_ids() == [second_id], timeout=5_000)
+
+    window.play_episode(first_id)
+    qtbot.waitUntil(lambda: playback.state.value == "playing", timeout=15_000)
+    assert bar.title_label.text().startswith("Episode One")
+    assert bar.play_button.accessibleName() == "Pause"
+    qtbot.waitUntil(lambda: bar.seek_slider.maximum() > 6_000, timeout=10_000)
+    assert bar.chapter_label.text() == "Opening"
+    assert len(bar.timeline_lane.marks()) == 2
+
+    bar.seek_requested.emit(4_500)  # as the slider does on a click
+    qtbot.waitUntil(lambda: bar.chapter_label.text() == "The middle", timeout=5_000)
+    assert playback.position_ms() >= 4_000
+
+    bar.speed_combo.setCurrentIndex(bar.speed_combo.findData(2.0))
+    bar.speed_combo.activated.emit(bar.speed_combo.currentIndex())
+    assert app_window.engine.rate == 2.0
+
+    qtbot.keyClick(bar.play_button, Qt.Key.Key_Space)  # pause via the focused button
+    qtbot.waitUntil(lambda: playback.state.value == "paused", timeout=5_000)
+    assert bar.play_button.accessibleName() == "Play"
+    bar.play_pause_requested.emit()
+    qtbot.waitUntil(lambda: playback.state.value == "playing", timeout=5_000)
+
+    # Near the end: when Episode One ends, Episode Two from Up Next starts by itself.
+    bar.seek_requested.emit(7_000)
+    qtbot.waitUntil(
+        lambda: playback.episode is not None and playback.episode.episode_id == second_id, timeout=20_000
+    )
+    qtbot.waitUntil(lambda: bar.title_label.text().startswith("Episode Two"), timeout=5_000)
+    qtbot.waitUntil(lambda: app_window.services.catalog.queue_ids() == [], timeout=5_000)
