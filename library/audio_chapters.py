@@ -261,7 +261,9 @@ def _sample_durations(moov: bytes, stbl: tuple[int, int]) -> list[int]:
     durations: list[int] = []
     for entry in range(min(count, _MAX_CHAPTERS)):
         samples, delta = struct.unpack_from(">II", moov, stts[0] + 8 + entry * 8)
-        durations.extend([delta] * min(samples, _MAX_CHAPTERS))
+        durations.extend([delta] * min(samples, _MAX_CHAPTERS - len(durations)))
+        if len(durations) >= _MAX_CHAPTERS:
+            break
     return durations
 
 
@@ -295,7 +297,7 @@ def _sample_offsets(moov: bytes, stbl: tuple[int, int]) -> list[tuple[int, int]]
     for run_index, (first_chunk, per_chunk) in enumerate(runs):
         last_chunk = runs[run_index + 1][0] - 1 if run_index + 1 < len(runs) else chunk_count
         for chunk in range(first_chunk, last_chunk + 1):
-            if chunk - 1 >= len(chunk_offsets):
+            if not 1 <= chunk <= len(chunk_offsets):  # chunk numbers count from 1
                 break
             offset = chunk_offsets[chunk - 1]
             for _ in range(per_chunk):

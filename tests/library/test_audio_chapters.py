@@ -8,6 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from library.audio_chapters import read_embedded_chapters
 from library.cues import CueList
@@ -177,3 +179,28 @@ def test_a_corrupt_chapter_track_is_a_typed_error(tmp_path: Path) -> None:
     path.write_bytes(bytes(data))
     with pytest.raises(CueParseError):
         read_embedded_chapters(path)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+@pytest.mark.parametrize(
+    ("name", "region"),
+    [
+        ("antennapod_auphonic.m4a", (36, 6134)),  # the moov box: chapter track tables
+        ("antennapod_auphonic.mp3", (0, 4096)),  # the ID3 tag with CHAP/CTOC frames
+    ],
+)
+def test_corrupted_tag_bytes_never_crash(
+    tmp_path: Path, name: str, region: tuple[int, int], data: st.DataObject
+) -> None:
+    original = bytearray((AUDIO / name).read_bytes())
+    for _ in range(data.draw(st.integers(1, 8))):
+        position = data.draw(st.integers(*region))
+        original[position] = data.draw(st.integers(0, 255))
+    path = tmp_path / name
+    path.write_bytes(bytes(original))
+    try:
+        cues = read_embedded_chapters(path)
+    except CueParseError:
+        return
+    assert len(cues) <= 10_000
