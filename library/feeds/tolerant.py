@@ -57,8 +57,12 @@ def parse_with_feedparser(
         if len(raw.items) == len(episodes):
             from library.feeds.parse import apply_extensions
 
-            for episode, item in zip(episodes, raw.items, strict=True):
+            for episode, item, entry in zip(episodes, raw.items, entries, strict=True):
                 apply_extensions(episode, item)
+                # feedparser turns a plain-text RSS title that merely looks like HTML (a CDATA
+                # "<sup>2</sup>") into escaped HTML; the title as written is what listeners expect.
+                if item.title and (entry.get("title_detail") or {}).get("type") == "text/html":
+                    episode.title = item.title.strip() or episode.title
     from library.feeds.parse import merge_duplicates
 
     return ParsedFeed(podcast=podcast, episodes=merge_duplicates(episodes))

@@ -48,7 +48,7 @@ _TEXT_KEYS: frozenset[Key] = frozenset(
         ("", "title"), ("", "link"), ("", "description"), ("", "guid"), ("", "pubDate"),
         ("", "language"), ("", "managingEditor"), ("", "category"), ("", "url"),
         ("", "id"), ("content", "encoded"), ("dc", "creator"), ("dc", "date"), ("dc", "title"),
-        ("media", "title"),
+        ("media", "title"), ("rss1", "title"),
         ("itunes", "summary"), ("itunes", "duration"), ("itunes", "explicit"), ("itunes", "episode"),
         ("itunes", "season"), ("itunes", "episodeType"), ("itunes", "author"),
         ("itunes", "new-feed-url"), ("itunes", "subtitle"),
@@ -422,6 +422,8 @@ class _Pass:
                     item.soundbites.append(
                         {"start_s": start, "duration_s": duration, "title": value.strip() or None}
                     )
+        elif prefix == "rss1" and local == "title":
+            item.title = value
         elif prefix == "dc" and local == "date" and item.pub_date is None:
             item.pub_date = value
 
