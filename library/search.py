@@ -2,9 +2,17 @@
 descriptions (transcripts have a reserved column), ranked by BM25.
 
 The index is SQLite FTS5, kept in sync by triggers (see migration ``0002_full_text_search``).
-Queries are forgiving: every word must match, the last word also matches as a prefix (``medit``
-finds "meditation"), accents are ignored, FTS5 syntax characters are taken literally, and Chinese
-or Japanese words of any length match inside longer runs (see :mod:`library.db.fts`).
+Queries are forgiving: every word must match; the last word, when it is not a whole word of the
+library, matches as a prefix (``medit`` finds "meditation"); accents are ignored; FTS5 syntax
+characters are taken literally; English filler words ("the", "of") are dropped when other words
+remain; and Chinese or Japanese words of any length match inside longer runs (see
+:mod:`library.db.fts`).
+
+Ranking cost grows with the number of matches (FTS5's BM25 reads every match, ~1-10 µs each), so
+episode search first counts matches up to :data:`CANDIDATES`. A query with fewer matches is ranked
+exactly by BM25 (title words weigh most). A broader one (a word found in most descriptions of a
+million-episode library) is ordered by recency instead, episodes with the words in their title
+first; their ``score`` is 0 (title) or -1 (elsewhere).
 """
 
 from __future__ import annotations
@@ -22,9 +30,18 @@ from library.db.fts import has_cjk, query_phrases
 EPISODE_WEIGHTS = "10.0, 1.0, 0.5"  # title, description, transcript
 PODCAST_WEIGHTS = "10.0, 4.0, 1.0"  # title, author, description
 
+CANDIDATES = 4000
+"""Above this many matching episodes, a query is ordered by recency rather than BM25."""
+
+STOPWORDS = frozenset(
+    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on", "or", "the", "to", "was", "with", "about", "how", "what", "why"]
+)
+"""Dropped from a query with other words in it: they match nearly everything and rank nothing."""
+
+
 @dataclass(frozen=True)
 class SearchResult:
-    """One hit. ``score`` is the relevance (higher is better; the negated BM25 rank)."""
+    """One hit. ``score``: higher is more relevant (the negated BM25 rank, see the module doc)."""
 
     kind: Literal["podcast", "episode"]
     id: int
@@ -46,48 +63,26 @@ class SearchResult:
         }
 
 
-def match_expression(query: str) -> str | None:
-    """The FTS5 MATCH expression for a listener's query, or ``None`` when nothing is searchable."""
-    phrases = query_phrases(query)
+def _words(query: str) -> list[str]:
+    words = query.split()
+    meaningful = [word for word in words if word.casefold() not in STOPWORDS]
+    return meaningful or words
+
+
+def match_expression(query: str, *, prefix: bool = True) -> str | None:
+    """The FTS5 MATCH expression for a listener's query, or ``None`` when nothing is searchable.
+
+    With ``prefix`` the last word also matches as a prefix (not for CJK, which already matches
+    inside runs, nor for a single letter, which would expand to much of the vocabulary).
+    """
+    words = _words(query)
+    phrases = query_phrases(" ".join(words))
     if not phrases:
         return None
-    words = query.split()
-    # Prefix-match the last word, as a listener types it; CJK words already match inside runs.
-    # A one-letter prefix would expand to a large part of the vocabulary; it is taken as a word.
-    if words and not has_cjk(words[-1]) and len(phrases[-1]) > 3:
+    if prefix and not has_cjk(words[-1]) and len(phrases[-1]) > 3:
         phrases[-1] += "*"
     return " ".join(phrases)
 
-
-CANDIDATES = 3000
-"""Most matches ranked per pass. Ranking costs ~2 µs a match, so a word found in 100,000 episodes
-would take far too long to rank in full; each pass ranks the most recently added matches (library
-ids grow with publication date within a feed) and a second pass over titles alone keeps strong
-title matches in. A query with fewer matches than this is ranked exactly."""
-
-# Two capped passes (all columns; titles only), each walking the index newest first, merged with
-# each row's better score.
-_EPISODE_SQL = f"""
-    WITH hits AS (
-        SELECT * FROM (
-            SELECT rowid AS id, bm25(episodes_fts, {EPISODE_WEIGHTS}) AS rank
-            FROM episodes_fts WHERE episodes_fts MATCH :match
-            ORDER BY rowid DESC LIMIT :candidates
-        )
-        UNION ALL
-        SELECT * FROM (
-            SELECT rowid AS id, bm25(episodes_fts, {EPISODE_WEIGHTS}) AS rank
-            FROM episodes_fts WHERE episodes_fts MATCH :title_match
-            ORDER BY rowid DESC LIMIT :candidates
-        )
-    ),
-    best AS (SELECT id, min(rank) AS rank FROM hits GROUP BY id ORDER BY rank LIMIT :limit)
-    SELECT e.id, e.title, e.podcast_id, p.title, e.published, best.rank
-    FROM best
-    JOIN episodes AS e ON e.id = best.id
-    JOIN podcasts AS p ON p.id = e.podcast_id
-    ORDER BY best.rank
-"""
 
 _PODCAST_SQL = f"""
     SELECT p.id, p.title, hits.rank
@@ -100,14 +95,74 @@ _PODCAST_SQL = f"""
     ORDER BY hits.rank
 """
 
-_EPISODES_OF_PODCAST_SQL = f"""
-    SELECT e.id, e.title, e.podcast_id, p.title, e.published, bm25(episodes_fts, {EPISODE_WEIGHTS}) AS rank
-    FROM episodes_fts
-    JOIN episodes AS e ON e.id = episodes_fts.rowid
-    JOIN podcasts AS p ON p.id = e.podcast_id
-    WHERE episodes_fts MATCH :match AND e.podcast_id = :podcast_id
-    ORDER BY rank LIMIT :limit
+_EPISODE_ROWS = """
+    SELECT e.id, e.title, e.podcast_id, p.title, e.published
+    FROM episodes AS e JOIN podcasts AS p ON p.id = e.podcast_id
+    WHERE e.id IN ({ids})
 """
+
+
+def _episode_rows(session: Session, scored: list[tuple[int, float]]) -> list[SearchResult]:
+    if not scored:
+        return []
+    ids = ", ".join(str(int(rowid)) for rowid, _score in scored)
+    rows = {row[0]: row for row in session.execute(text(_EPISODE_ROWS.format(ids=ids)))}
+    results = []
+    for rowid, score in scored:
+        row = rows.get(rowid)
+        if row is not None:
+            results.append(SearchResult("episode", row[0], row[1], row[2], row[3], _parse_timestamp(row[4]), score))
+    return results
+
+
+def _is_whole_word(session: Session, phrase: str) -> bool:
+    found = session.execute(
+        text("SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH :match LIMIT 1"), {"match": phrase}
+    ).first()
+    return found is not None
+
+
+def _search_episodes(session: Session, query: str, limit: int, podcast_id: int | None) -> list[SearchResult]:
+    exact = match_expression(query, prefix=False)
+    if exact is None:
+        return []
+    match = match_expression(query) or exact
+    if match != exact:
+        # A complete word the library knows is searched as typed: expanding "with" to every word
+        # starting with it would cost far more than it finds.
+        last = exact.rsplit(" ", 1)[-1]
+        if _is_whole_word(session, last):
+            match = exact
+    scope = "" if podcast_id is None else "AND rowid IN (SELECT id FROM episodes WHERE podcast_id = :podcast_id)"
+    parameters: dict[str, object] = {"match": match, "podcast_id": podcast_id, "limit": limit}
+    count = session.execute(
+        text(
+            "SELECT count(*) FROM (SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH :match "
+            f"{scope} ORDER BY rowid DESC LIMIT :cap)"
+        ),
+        {**parameters, "cap": CANDIDATES + 1},
+    ).scalar_one()
+    if count <= CANDIDATES:
+        rows = session.execute(
+            text(
+                f"SELECT rowid, bm25(episodes_fts, {EPISODE_WEIGHTS}) AS rank FROM episodes_fts "
+                f"WHERE episodes_fts MATCH :match {scope} ORDER BY rank LIMIT :limit"
+            ),
+            parameters,
+        )
+        return _episode_rows(session, [(int(rowid), -float(rank)) for rowid, rank in rows])
+    # Broad query: newest title matches first, then the newest other matches.
+    newest = (
+        "SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH :match "
+        f"{scope} ORDER BY rowid DESC LIMIT :limit"
+    )
+    in_title = [int(r) for (r,) in session.execute(text(newest), {**parameters, "match": f"{{title}} : ({match})"})]
+    scored = [(rowid, 0.0) for rowid in in_title]
+    if len(scored) < limit:
+        taken = set(in_title)
+        others = session.execute(text(newest), {**parameters, "limit": limit + len(taken)})
+        scored += [(int(r), -1.0) for (r,) in others if int(r) not in taken][: limit - len(scored)]
+    return _episode_rows(session, scored)
 
 
 def search(
@@ -131,20 +186,7 @@ def search(
         for row in session.execute(text(_PODCAST_SQL), {"match": match, "limit": limit}):
             results.append(SearchResult("podcast", row[0], row[1], row[0], row[1], None, -float(row[2])))
     if "episode" in kinds:
-        if podcast_id is None:
-            parameters = {
-                "match": match,
-                "title_match": f"{{title}} : ({match})",
-                "limit": limit,
-                "candidates": CANDIDATES,
-            }
-            rows = session.execute(text(_EPISODE_SQL), parameters)
-        else:
-            parameters = {"match": match, "limit": limit, "podcast_id": podcast_id}
-            rows = session.execute(text(_EPISODES_OF_PODCAST_SQL), parameters)
-        for row in rows:
-            published = _parse_timestamp(row[4])
-            results.append(SearchResult("episode", row[0], row[1], row[2], row[3], published, -float(row[5])))
+        results += _search_episodes(session, query, limit, podcast_id)
     results.sort(key=lambda result: result.score, reverse=True)
     return results[:limit]
 
