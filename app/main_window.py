@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.adapters.playback import PlaybackAdapter
 from app.catalog import EpisodeDetails, LibraryCatalog
 from app.components.now_playing import NowPlayingBar
+from app.desktop.shortcuts import install_shortcuts
 from app.icons import icon
 from app.pages.library import LibraryPage
 from app.pages.search import SearchPage
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self._setup_ui()
         self._refresh_progressed.connect(self.library_page.set_refresh_progress)
         self._connect_pages()
+        self.shortcuts = install_shortcuts(self, self.now_playing)
         self._apply_preferences()
 
     def _setup_ui(self) -> None:

@@ -154,8 +154,10 @@ class LibraryPage(QWidget):
 
         self.details_pane = EpisodeDetailsPane()
         splitter.addWidget(self.details_pane)
-        splitter.setSizes([240, 620, 340])
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 1)
+        splitter.setSizes([230, 700, 380])
 
     def _tool_button(self, icon_name: str, text: str, signal: Signal | None) -> QToolButton:  # type: ignore[type-arg]
         button = QToolButton()

@@ -89,3 +89,23 @@ def test_play_seek_speed_and_queue_advance_through_vlc(qtbot, app_window, feed_s
     )
     qtbot.waitUntil(lambda: bar.title_label.text().startswith("Episode Two"), timeout=5_000)
     qtbot.waitUntil(lambda: app_window.services.catalog.queue_ids() == [], timeout=5_000)
+
+
+def test_keyboard_shortcuts_drive_the_now_playing_bar(qtbot, app_window, feed_server) -> None:
+    window = app_window.window
+    playback = app_window.services.playback
+    bar = window.now_playing
+    subscribe(qtbot, window, feed_server.url("/feed.xml"))
+    model = window.library_page.episode_model
+    window.play_episode(model.data(model.index(0, 0), EpisodeRole.EPISODE_ID))
+    qtbot.waitUntil(lambda: playback.state.value == "playing", timeout=15_000)
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.ControlModifier)
+    assert app_window.engine.rate == 1.1
+    qtbot.keyClick(window, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert app_window.engine.volume == 95
+    qtbot.keyClick(window, Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: playback.state.value == "paused", timeout=5_000)
+    for control in (bar.play_button, bar.skip_back_button, bar.skip_forward_button, bar.seek_slider,
+                    bar.speed_combo, bar.volume_slider, bar.sleep_button, bar.timeline_lane):
+        assert control.accessibleName(), control

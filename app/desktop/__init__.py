@@ -1,0 +1,1 @@
+"""Desktop integration: keyboard shortcuts (and, on Linux, MPRIS)."""
