@@ -119,6 +119,11 @@ class CueList(Sequence[Cue]):
         """The cues meant for a chapter list (those not marked ``toc: false``)."""
         return CueList(cue for cue in self._cues if cue.toc)
 
+    def chapter_marks(self) -> list[tuple[int, str]]:
+        """``(start ms, title)`` of each table-of-contents cue: the plain data ``player/`` takes
+        for chapter navigation (it never sees library types)."""
+        return [(cue.start_ms, cue.text) for cue in self._cues if cue.toc]
+
     def with_ends(self, duration_ms: int | None = None) -> CueList:
         """A copy where every cue without an ``end_ms`` ends where the next one starts (the last
         one at ``duration_ms`` when given): the usual reading of chapter lists."""

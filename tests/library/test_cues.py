@@ -448,3 +448,10 @@ def test_chapters_end_where_the_next_begins() -> None:
     chapters = CueList(_parse(CHAPTERS / "podcastns" / "podcastns_example.json")).with_ends(6_500_000)
     assert [(cue.start_ms, cue.end_ms) for cue in chapters[:2]] == [(0, 168_000), (168_000, 260_000)]
     assert chapters[-1].end_ms == 6_500_000
+
+
+def test_chapter_marks_are_plain_data_for_the_player() -> None:
+    marks = CueList(_parse(CHAPTERS / "podcastns" / "podcastns_exampleComplex.json")).chapter_marks()
+    assert marks[:2] == [(0, "Intro"), (168_000, "Hearing Aids")]
+    assert len(marks) == 10  # the toc=false location marker is not a chapter to jump to
+    assert all(isinstance(start, int) and isinstance(title, str) for start, title in marks)
