@@ -97,12 +97,13 @@ class SessionCookieMiddleware:
 
 
 def sync_user(username: str, request: Request, context: ContextDep, db: SessionDep) -> User:
-    """The authenticated account, which must be the one named in the path (else 401)."""
+    """The authenticated account (else 401), which must be the one named in the path (else 403)."""
     user = authenticate(request, context, db)
     if user is None:
         raise challenge()
     if user.username.lower() != username.lower():
-        raise challenge("these credentials belong to another user")
+        # Authenticated, but not as this user: forbidden (never a hint about the other account).
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "these credentials belong to another user")
     return user
 
 
