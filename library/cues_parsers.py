@@ -273,9 +273,13 @@ def parse_webvtt(text: str) -> list[Cue]:
     cues: list[Cue] = []
     for number, block in enumerate(_blocks(text)):
         first = block[0].lstrip("\ufeff")
-        if number == 0 and first.startswith("WEBVTT") and "-->" not in first:
-            # The header block may carry metadata lines ("Kind: captions") but never a cue.
-            continue
+        if number == 0 and first.startswith("WEBVTT"):
+            # The header block may carry metadata lines ("Kind: captions"); a cue glued to it
+            # without the blank line is still read.
+            arrows = [index for index, line in enumerate(block) if "-->" in line]
+            if not arrows:
+                continue
+            block = block[arrows[0] :]
         if first.startswith(("NOTE", "STYLE", "REGION")) and "-->" not in first:
             continue
         timed = _timed_block(block)

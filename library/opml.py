@@ -195,12 +195,14 @@ class _Builder:
         self._entries: dict[str, OpmlEntry] = {}
         self._skipped: list[SkippedOutline] = []
 
-    def outline(self, attributes: dict[str, str], categories: tuple[str, ...]) -> None:
+    def outline(self, attributes: dict[str, str], categories: tuple[str, ...], *, folder: bool) -> None:
+        """Record one outline; ``folder`` says it has child outlines (a category, if no URL)."""
         lowered = {name.lower(): value for name, value in attributes.items()}
         raw_url = (lowered.get("xmlurl") or "").strip()
         name = _clean(lowered.get("text")) or _clean(lowered.get("title"))
         if not raw_url:
-            if lowered.get("type", "").lower() in {"rss", "atom"} or "xmlurl" in lowered:
+            # Flym and others mark category folders type="rss" too; only a leaf is a lost feed.
+            if not folder and (lowered.get("type", "").lower() in {"rss", "atom"} or "xmlurl" in lowered):
                 self._skipped.append(SkippedOutline("", name, "the outline has no feed address"))
             return
         url, problem = _feed_url(raw_url)
@@ -227,7 +229,7 @@ def _walk(element: ElementTree.Element, categories: tuple[str, ...], builder: _B
     for child in element:
         if _local_name(child.tag).lower() != "outline":
             continue
-        builder.outline(dict(child.attrib), categories)
+        builder.outline(dict(child.attrib), categories, folder=len(child) > 0)
         if len(child):
             label = _clean(child.attrib.get("text")) or _clean(child.attrib.get("title"))
             _walk(child, (*categories, label) if label else categories, builder)
@@ -249,7 +251,7 @@ def _recover(data: bytes, error: ElementTree.ParseError) -> OpmlDocument:
             continue
         attributes, closed = token
         categories = tuple(label for label in stack if label)
-        builder.outline(attributes, categories)
+        builder.outline(attributes, categories, folder=not closed)
         if not closed:
             stack.append(_clean(attributes.get("text")) or _clean(attributes.get("title")))
     return builder.document()

@@ -455,3 +455,8 @@ def test_chapter_marks_are_plain_data_for_the_player() -> None:
     assert marks[:2] == [(0, "Intro"), (168_000, "Hearing Aids")]
     assert len(marks) == 10  # the toc=false location marker is not a chapter to jump to
     assert all(isinstance(start, int) and isinstance(title, str) for start, title in marks)
+
+
+def test_webvtt_cue_glued_to_the_header_is_read() -> None:
+    data = b"WEBVTT\nKind: captions\nLanguage: en\n00:01.000 --> 00:02.000\nglued\n\n00:03.000 --> 00:04.000\nnext\n"
+    assert [(cue.start_ms, cue.text) for cue in parse_cues(data)] == [(1000, "glued"), (3000, "next")]

@@ -297,3 +297,11 @@ def test_export_groups_feeds_in_category_outlines() -> None:
     assert [child.attrib["text"] for child in news] == ["A", "Tech", "D"]
     assert [child.attrib["text"] for child in news[1]] == ["C"]
     assert body[1].attrib["xmlUrl"] == "https://b.example/feed"
+
+
+def test_category_folders_marked_as_feeds_are_not_reported_as_lost() -> None:
+    # Flym marks its category folders type='rss' (with no xmlUrl): they are folders, not feeds.
+    document = read_opml_document((OPML / "feeder/feeder_Flym_auto_backup.opml").read_bytes())
+    assert document.skipped == []
+    assert document.entries[0].categories == ("black humor",)
+    assert {entry.categories for entry in document.entries} >= {("black humor",), ("comics",)}
