@@ -1,0 +1,331 @@
+"""Library commands: ``subscribe``, ``unsubscribe``, ``refresh``, ``list``, ``episodes``, ``search``.
+
+PODCAST arguments take the id ``castwise list`` prints, a feed URL or a ``podcast:guid``
+(see :mod:`library.db.lookup`). Errors print one line on stderr and exit with status 1; nothing
+here shows a traceback. ``refresh`` draws its progress bar on stderr and prints one outcome line
+per feed on stdout; its exit status is 0 even when some feeds failed (their lines say so; use
+``--json`` to script on outcomes). Only argparse is imported at module level.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from library.db.engine import Library
+    from library.subscriptions import FeedReport
+
+PROGRESS_WIDTH = 28
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    subscribe = subparsers.add_parser("subscribe", help="subscribe to a podcast feed")
+    subscribe.add_argument("url", metavar="URL", help="the feed's address (private feed URLs with tokens work)")
+    subscribe.add_argument("--username", help="user name for a password-protected feed")
+    subscribe.add_argument(
+        "--password-stdin", action="store_true", help="read the feed's password from standard input"
+    )
+    subscribe.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    subscribe.set_defaults(handler=_subscribe)
+
+    unsubscribe = subparsers.add_parser("unsubscribe", help="remove a podcast and its episodes from the library")
+    unsubscribe.add_argument("podcast", metavar="PODCAST", help="library id, feed URL or podcast:guid")
+    unsubscribe.set_defaults(handler=_unsubscribe)
+
+    refresh = subparsers.add_parser("refresh", help="check feeds for new episodes")
+    refresh.add_argument("podcasts", metavar="PODCAST", nargs="*", help="podcasts to refresh (default: all)")
+    refresh.add_argument("--all", action="store_true", help="refresh every podcast (the default)")
+    refresh.add_argument("--json", action="store_true", help="print one JSON object with every outcome")
+    refresh.set_defaults(handler=_refresh)
+
+    listing = subparsers.add_parser("list", help="list subscribed podcasts with their ids")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=_list)
+
+    episodes = subparsers.add_parser("episodes", help="list a podcast's episodes, newest first")
+    episodes.add_argument("podcast", metavar="PODCAST", help="library id, feed URL or podcast:guid")
+    episodes.add_argument("--limit", type=int, default=50, metavar="N", help="how many (default 50; 0 for all)")
+    episodes.add_argument("--json", action="store_true")
+    episodes.set_defaults(handler=_episodes)
+
+    search = subparsers.add_parser("search", help="search podcasts and episodes in the library")
+    search.add_argument("query", metavar="QUERY", nargs="+", help="words to look for")
+    search.add_argument("--limit", type=int, default=20, metavar="N")
+    search.add_argument("--json", action="store_true", help="print a JSON list of results")
+    search.set_defaults(handler=_search)
+
+
+# -- shared ------------------------------------------------------------------------------------
+
+
+def _error(message: str) -> int:
+    print(f"castwise: {message}", file=sys.stderr)
+    return 1
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _run(body: Callable[[Library], int]) -> int:
+    """Open the library, run ``body``, and turn any error into one line on stderr."""
+    from library.db import open_library
+    from library.errors import CastwiseError
+    from library.redact import redact_text
+
+    try:
+        with open_library() as library:
+            return body(library)
+    except CastwiseError as error:
+        return _error(redact_text(error.message))
+    except Exception as error:  # a bug of ours must still not show a listener a traceback
+        return _error(redact_text(f"unexpected error ({type(error).__name__}: {error})"))
+
+
+def _confirm_plaintext(message: str) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    answer = input(f"{message} [y/N] ")
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _secret_store() -> Any:
+    from library.paths import resolve_paths
+    from library.secrets import SecretStore
+
+    return SecretStore(resolve_paths().config, confirm_plaintext=_confirm_plaintext)
+
+
+def _date(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else "----------"
+
+
+def _duration(milliseconds: int | None) -> str:
+    if not milliseconds:
+        return "--:--"
+    seconds = milliseconds // 1000
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+
+
+# -- subscribe / unsubscribe ---------------------------------------------------------------------
+
+
+def _subscribe(args: argparse.Namespace) -> int:
+    password: str | None = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif args.username is not None:
+        if not sys.stdin.isatty():
+            return _error("--username needs --password-stdin when not run in a terminal")
+        import getpass
+
+        password = getpass.getpass(f"Password for {args.username}: ")
+
+    def body(library: Library) -> int:
+        from library.subscriptions import AlreadySubscribedError, Subscriptions
+
+        service = Subscriptions(library, secrets=_secret_store())
+        try:
+            report = service.subscribe(args.url, username=args.username, password=password)
+        except AlreadySubscribedError as error:
+            if args.json:
+                _print_json({"podcast_id": error.podcast_id, "outcome": "already-subscribed"})
+                return 0
+            print(error.message)
+            return 0
+        if args.json:
+            _print_json(report.to_json())
+        else:
+            print(f"Subscribed to {report.title} (id {report.podcast_id}): {report.new_episodes} episodes")
+        return 0
+
+    return _run(body)
+
+
+def _unsubscribe(args: argparse.Namespace) -> int:
+    def body(library: Library) -> int:
+        from library.db.lookup import resolve_podcast
+        from library.subscriptions import Subscriptions
+
+        with library.session() as session:
+            podcast_id = resolve_podcast(session, args.podcast).id
+        title = Subscriptions(library, secrets=_secret_store()).unsubscribe(podcast_id)
+        print(f"Unsubscribed from {title} (id {podcast_id})")
+        return 0
+
+    return _run(body)
+
+
+# -- refresh ---------------------------------------------------------------------------------------
+
+
+class _ProgressBar:
+    """A one-line bar on stderr (redrawn in place on a terminal, a line per feed otherwise)."""
+
+    def __init__(self) -> None:
+        self.interactive = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int, report: FeedReport) -> None:
+        filled = PROGRESS_WIDTH * done // max(total, 1)
+        bar = "#" * filled + "-" * (PROGRESS_WIDTH - filled)
+        title = (report.title or report.url)[:40]
+        line = f"[{bar}] {done}/{total} {title}"
+        if self.interactive:
+            sys.stderr.write("\r\x1b[2K" + line)
+            if done == total:
+                sys.stderr.write("\n")
+        else:
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+
+def _outcome_line(report: FeedReport) -> str:
+    from library.db.models import FeedOutcome
+
+    name = f"{report.title or report.url} (id {report.podcast_id})"
+    if report.outcome is FeedOutcome.FAILED:
+        return f"failed        {name}: {report.message} [{report.reason}]"
+    if report.outcome is FeedOutcome.NOT_MODIFIED:
+        return f"not modified  {name}"
+    detail = f"{report.new_episodes} new, {report.updated_episodes} changed"
+    if report.outcome is FeedOutcome.MOVED:
+        return f"moved         {name}: now {report.moved_to}; {detail}"
+    return f"updated       {name}: {detail}"
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    def body(library: Library) -> int:
+        from library.db.lookup import resolve_podcast
+        from library.subscriptions import Subscriptions
+
+        ids: list[int] | None = None
+        if args.podcasts and not args.all:
+            with library.session() as session:
+                ids = [resolve_podcast(session, reference).id for reference in args.podcasts]
+        service = Subscriptions(library, secrets=_secret_store())
+        reports = service.refresh(ids, on_progress=None if args.json else _ProgressBar())
+        if args.json:
+            _print_json({"feeds": [report.to_json() for report in reports]})
+            return 0
+        for report in reports:
+            print(_outcome_line(report))
+        failed = sum(report.outcome == "failed" for report in reports)
+        new = sum(report.new_episodes for report in reports)
+        print(f"{len(reports)} feeds refreshed: {new} new episodes, {failed} failed")
+        return 0
+
+    return _run(body)
+
+
+# -- list / episodes / search ----------------------------------------------------------------------
+
+
+def _list(args: argparse.Namespace) -> int:
+    def body(library: Library) -> int:
+        from sqlalchemy import func, select
+
+        from library.db.models import AuthKind, Episode, Podcast
+
+        with library.session() as session:
+            grouped = session.execute(select(Episode.podcast_id, func.count()).group_by(Episode.podcast_id))
+            counts: dict[int, int] = {podcast_id: count for podcast_id, count in grouped}
+            podcasts = list(session.scalars(select(Podcast).order_by(func.lower(Podcast.title), Podcast.id)))
+        rows = [
+            {
+                "id": podcast.id,
+                "title": podcast.title,
+                "url": podcast.feed_url,
+                "episodes": counts.get(podcast.id, 0),
+                "private": podcast.auth_kind is not AuthKind.NONE,
+                "last_outcome": str(podcast.last_outcome) if podcast.last_outcome else None,
+                "last_error": podcast.last_error,
+                "last_checked_at": podcast.last_checked_at.isoformat() if podcast.last_checked_at else None,
+            }
+            for podcast in podcasts
+        ]
+        if args.json:
+            _print_json(rows)
+            return 0
+        if not rows:
+            print("No subscriptions yet: castwise subscribe URL")
+        for row in rows:
+            flags = " (private)" if row["private"] else ""
+            status = f"  [{row['last_outcome']}]" if row["last_outcome"] == "failed" else ""
+            print(f"{row['id']:>6}  {row['title']}{flags}  ({row['episodes']} episodes){status}")
+        return 0
+
+    return _run(body)
+
+
+def _episodes(args: argparse.Namespace) -> int:
+    def body(library: Library) -> int:
+        from sqlalchemy import select
+
+        from library.db.lookup import resolve_podcast
+        from library.db.models import Episode, PlaybackState
+
+        with library.session() as session:
+            podcast = resolve_podcast(session, args.podcast)
+            query = (
+                select(Episode, PlaybackState)
+                .outerjoin(PlaybackState, PlaybackState.episode_id == Episode.id)
+                .where(Episode.podcast_id == podcast.id)
+                .order_by(Episode.published.desc().nulls_last(), Episode.id.desc())
+            )
+            if args.limit > 0:
+                query = query.limit(args.limit)
+            rows = session.execute(query).all()
+        if args.json:
+            _print_json(
+                [
+                    {
+                        "id": episode.id,
+                        "guid": episode.guid,
+                        "title": episode.title,
+                        "published": episode.published.isoformat() if episode.published else None,
+                        "duration_ms": episode.duration_ms,
+                        "position_ms": state.position_ms if state else 0,
+                        "played": bool(state and state.played),
+                        "enclosure_url": episode.enclosure_url,
+                    }
+                    for episode, state in rows
+                ]
+            )
+            return 0
+        print(f"{podcast.title} (id {podcast.id})")
+        for episode, state in rows:
+            mark = "✓" if state and state.played else ("…" if state and state.position_ms else " ")
+            print(f"{episode.id:>8} {mark} {_date(episode.published)}  {_duration(episode.duration_ms):>8}  {episode.title}")
+        return 0
+
+    return _run(body)
+
+
+def _search(args: argparse.Namespace) -> int:
+    query = " ".join(args.query)
+
+    def body(library: Library) -> int:
+        from library.search import search
+
+        with library.session() as session:
+            results = search(session, query, args.limit)
+        if args.json:
+            _print_json([result.to_json() for result in results])
+            return 0
+        if not results:
+            print(f"Nothing found for {query!r}")
+        for result in results:
+            if result.kind == "podcast":
+                print(f"podcast {result.id:>8}  {result.title}")
+            else:
+                print(f"episode {result.id:>8}  {_date(result.published)}  {result.title} — {result.podcast_title}")
+        return 0
+
+    return _run(body)
