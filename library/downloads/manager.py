@@ -77,6 +77,10 @@ class DownloadHandle:
         self._stop = threading.Event()  # raised to pause or cancel a running attempt
         self._cancel_requested = False
         self._settled = threading.Condition(manager._lock)
+        # Every state change bumps _changes; _announced catches up once observers have heard of
+        # it, so wait() returns only after the state_changed callbacks for that state ran.
+        self._changes = 0
+        self._announced = 0
 
     @property
     def progress(self) -> DownloadProgress:
@@ -107,7 +111,7 @@ class DownloadHandle:
         state at that moment."""
         deadline = None if timeout_s is None else time.monotonic() + timeout_s
         with self._settled:
-            while self.state in (DownloadState.QUEUED, DownloadState.RUNNING):
+            while self.state in (DownloadState.QUEUED, DownloadState.RUNNING) or self._announced < self._changes:
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     break
@@ -179,8 +183,8 @@ class DownloadManager:
             self._queue.append(handle)
             self._start_workers()
             self._work_ready.notify()
-            event = handle.progress
-        self.state_changed.emit(event)
+            change = (handle.progress, 0)
+        self._announce(handle, change)
         return handle
 
     def downloads(self) -> list[DownloadHandle]:
@@ -210,10 +214,10 @@ class DownloadManager:
         for worker in workers:
             worker.join()
         with self._lock:
-            events = [self._set(handle, DownloadState.PAUSED) for handle in self._queue]
+            changes = [(handle, self._set(handle, DownloadState.PAUSED)) for handle in self._queue]
             self._queue.clear()
-        for event in events:
-            self.state_changed.emit(event)
+        for handle, change in changes:
+            self._announce(handle, change)
         if self._owns_client:
             self._client.close()
 
@@ -234,8 +238,8 @@ class DownloadManager:
             if handle.state is not DownloadState.QUEUED:
                 return
             self._queue.remove(handle)
-            event = self._set(handle, DownloadState.PAUSED)
-        self.state_changed.emit(event)
+            change = self._set(handle, DownloadState.PAUSED)
+        self._announce(handle, change)
 
     def _resume(self, handle: DownloadHandle) -> None:
         with self._lock:
@@ -243,10 +247,10 @@ class DownloadManager:
                 return
             handle._stop.clear()
             self._queue.append(handle)
-            event = self._set(handle, DownloadState.QUEUED)
+            change = self._set(handle, DownloadState.QUEUED)
             self._start_workers()
             self._work_ready.notify()
-        self.state_changed.emit(event)
+        self._announce(handle, change)
 
     def _cancel(self, handle: DownloadHandle) -> None:
         with self._lock:
@@ -259,8 +263,8 @@ class DownloadManager:
             if handle.state is DownloadState.QUEUED:
                 self._queue.remove(handle)
             PartialFile(handle.target).discard()
-            event = self._set(handle, DownloadState.CANCELLED)
-        self.state_changed.emit(event)
+            change = self._set(handle, DownloadState.CANCELLED)
+        self._announce(handle, change)
 
     # -- workers -------------------------------------------------------------------------------
 
@@ -288,8 +292,8 @@ class DownloadManager:
                     return
                 handle = self._queue.popleft()
                 handle._stop.clear()
-                event = self._set(handle, DownloadState.RUNNING)
-            self.state_changed.emit(event)
+                change = self._set(handle, DownloadState.RUNNING)
+            self._announce(handle, change)
             try:
                 self._download(handle)
             except Exception as error:  # a bug must not kill the worker or leave a half state
@@ -368,13 +372,13 @@ class DownloadManager:
                 size = handle.target.stat().st_size
                 handle._progress = replace(handle._progress, bytes_done=size, total_bytes=size)
             handle._cancel_requested = False
-            event = self._set(handle, state, error=error)
-        self.state_changed.emit(event)
+            change = self._set(handle, state, error=error)
+        self._announce(handle, change)
 
     def _set(self, handle: DownloadHandle, state: DownloadState, *, error: DownloadError | None = None
-             ) -> DownloadProgress:
-        """Record a state change (lock held) and wake waiters; returns the snapshot the caller
-        emits once the lock is released, so observers never run under the manager's lock."""
+             ) -> tuple[DownloadProgress, int]:
+        """Record a state change (lock held); returns the snapshot and its change number, which
+        the caller announces once the lock is released: observers never run under the lock."""
         running = state is DownloadState.RUNNING
         handle._progress = replace(
             handle._progress,
@@ -383,5 +387,13 @@ class DownloadManager:
             rate_bytes_per_s=handle._progress.rate_bytes_per_s if running else 0.0,
             eta_s=handle._progress.eta_s if running else (0.0 if state is DownloadState.COMPLETED else None),
         )
-        handle._settled.notify_all()
-        return handle._progress
+        handle._changes += 1
+        return handle._progress, handle._changes
+
+    def _announce(self, handle: DownloadHandle, change: tuple[DownloadProgress, int]) -> None:
+        """Tell observers about a state change (outside the lock), then wake waiters."""
+        event, number = change
+        self.state_changed.emit(event)
+        with self._lock:
+            handle._announced = max(handle._announced, number)
+            handle._settled.notify_all()
