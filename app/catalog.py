@@ -109,8 +109,10 @@ class LibraryCatalog:
                 for row in connection.exec_driver_sql(sql)
             ]
 
-    def episodes(self, podcast_id: int | None = None, *, unplayed_only: bool = False) -> list[EpisodeRow]:
-        """One podcast's episodes, or every podcast's (``None``); newest first."""
+    def episodes(
+        self, podcast_id: int | None = None, *, unplayed_only: bool = False, limit: int | None = None
+    ) -> list[EpisodeRow]:
+        """One podcast's episodes, or every podcast's (``None``); newest first, at most ``limit``."""
         clauses, parameters = [], []
         if podcast_id is not None:
             clauses.append("e.podcast_id = ?")
@@ -119,6 +121,8 @@ class LibraryCatalog:
             clauses.append("COALESCE(s.played, 0) = 0")
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         sql = f"SELECT {_EPISODE_COLUMNS} {_EPISODE_FROM} {where} ORDER BY e.published DESC"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
         with self._library.engine.connect() as connection:
             return [_episode_row(tuple(row)) for row in connection.exec_driver_sql(sql, tuple(parameters))]
 

@@ -63,6 +63,16 @@ _FILTERS: dict[EpisodeFilter, Callable[[EpisodeRow], bool]] = {
 }
 
 
+_ANSWERED_ROLES = frozenset(
+    {
+        int(Qt.ItemDataRole.DisplayRole),
+        int(Qt.ItemDataRole.ToolTipRole),
+        int(Qt.ItemDataRole.FontRole),
+        *(int(role) for role in EpisodeRole),
+    }
+)
+
+
 class EpisodeListModel(QAbstractTableModel):
     """A flat table of :class:`EpisodeRow`; sort with :meth:`sort`, filter with :meth:`set_filter`."""
 
@@ -152,7 +162,8 @@ class EpisodeListModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Views ask for a dozen roles per cell while painting; most are answered here at once.
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
         row = self._rows[self._visible[index.row()]]
         column = index.column()

@@ -28,6 +28,9 @@ from app.models.podcasts import PodcastListModel, PodcastRole, PodcastSortFilter
 from app.models.rows import EpisodeRow, PodcastRow
 from app.tasks import TaskRunner
 
+ALL_NEW_LIMIT = 5_000
+""""All new episodes" lists at most this many of the newest unplayed episodes."""
+
 FILTER_DELAY_MS = 120
 """Typing pauses this long before the episode list filters (one pass per word, not per key)."""
 
@@ -199,6 +202,7 @@ class LibraryPage(QWidget):
             self._catalog.episodes,
             podcast_id,
             unplayed_only=podcast_id is None,
+            limit=ALL_NEW_LIMIT if podcast_id is None else None,
             key="library.episodes",
             on_result=self._on_episodes_loaded,
         )

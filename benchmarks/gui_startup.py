@@ -1,0 +1,92 @@
+"""Start-up of the desktop app: a fresh process to a shown, interactive main window.
+
+The library is the shared synthetic one (300 podcasts x 334 episodes, about 100k episodes),
+already at the current schema, copied into a temporary CASTWISE_HOME. The OS file cache is warmed
+by one discarded run; then each measured run is a new Python process. ``startup_s`` is the
+median time from process start (before any import) to the first event-loop turn after the
+window is shown with the podcast list filled; ``episodes_s`` to the episode list filled too;
+``peak_rss_mb`` the child's peak resident memory.
+
+    python -m benchmarks.gui_startup
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = 5
+
+CHILD = r"""
+import time
+started = time.perf_counter()
+import json, resource, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv)
+from app.bootstrap import build
+from player.null_engine import NullEngine
+application = build(engine=NullEngine(), log_to_file=False)
+window = application.window
+marks = {}
+page = window.library_page
+def podcasts_shown():
+    return page.podcast_model.rowCount() > 0
+def check():
+    if "startup_s" not in marks and podcasts_shown():
+        marks["startup_s"] = time.perf_counter() - started
+    if page.episode_model.rowCount() > 0 and "episodes_s" not in marks:
+        marks["episodes_s"] = time.perf_counter() - started
+    if len(marks) == 2:
+        marks["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(marks))
+        app.quit()
+        return
+    QTimer.singleShot(0, check)
+window.show()
+window.load()
+QTimer.singleShot(0, check)
+app.exec()
+application.close()
+"""
+
+
+def main() -> int:
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.synthetic import cached_library
+
+    database = cached_library(300, 334, progress=True)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="castwise-bench-") as home:
+        data = Path(home) / "data"
+        data.mkdir(parents=True)
+        shutil.copyfile(database, data / "library.sqlite3")
+        env = {**os.environ, "CASTWISE_HOME": home, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+               "PYTHONPATH": str(ROOT)}
+        for run in range(RUNS + 1):
+            output = subprocess.run([sys.executable, "-c", CHILD], env=env, cwd=ROOT, capture_output=True,
+                                    text=True, timeout=120, check=True).stdout
+            if run == 0:
+                continue  # warms the OS file cache
+            results.append(json.loads(output.strip().splitlines()[-1]))
+    summary = {
+        "startup_s": round(statistics.median(r["startup_s"] for r in results), 3),
+        "episodes_s": round(statistics.median(r["episodes_s"] for r in results), 3),
+        "peak_rss_mb": round(max(r["peak_rss_mb"] for r in results), 1),
+        "runs": RUNS,
+        "podcasts": 300,
+        "episodes": 100_200,
+    }
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
