@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import overload
 
-__all__ = ["Cue", "CueList", "format_timestamp", "parse_cues"]
+__all__ = ["Cue", "CueList", "chapters_in_show_notes", "format_timestamp", "parse_cues"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,3 +165,12 @@ def parse_cues(data: bytes, content_type: str | None = None, url: str | None = N
     from library.cues_parsers import parse_document
 
     return list(CueList(parse_document(data, content_type, url)))
+
+
+def chapters_in_show_notes(show_notes: str) -> list[Cue]:
+    """Chapters a publisher wrote into the show notes (``00:00 Intro<br>04:45 Plot summary``),
+    for episodes without a chapters document; ``[]`` unless at least two lines start with
+    increasing timestamps. ``show_notes`` is HTML or plain text."""
+    from library.cues_parsers import chapters_in_show_notes as find
+
+    return find(show_notes)

@@ -17,6 +17,7 @@ import json
 import math
 import re
 import xml.etree.ElementTree as ElementTree
+from itertools import pairwise
 from typing import Any
 
 from library.cues import Cue
@@ -396,3 +397,23 @@ def _is_podlove(tag: str) -> bool:
     if tag.startswith("{"):
         return tag[1:].split("}", 1)[0].rstrip("/") == _PODLOVE_NAMESPACE
     return True
+
+
+# --- Chapters written into show notes -------------------------------------------------------
+
+_LINE_BREAKING_TAGS = re.compile(r"<\s*(?:br|/p|/li|/div|/h\d|/tr)\b[^>]*>", re.IGNORECASE)
+
+
+def chapters_in_show_notes(show_notes: str) -> list[Cue]:
+    """Chapters listed in an episode's show notes (HTML or plain text): at least two lines
+    that start with a timestamp, in increasing order. Anything else gives ``[]``: a single
+    time mentioned in passing ("join us at 10:30") is not a chapter list."""
+    text = html.unescape(_TAG.sub("", _LINE_BREAKING_TAGS.sub("\n", show_notes)))
+    try:
+        cues = parse_timestamped_text(text)
+    except CueParseError:
+        return []
+    starts = [cue.start_ms for cue in cues]
+    if len(cues) < 2 or any(later <= earlier for earlier, later in pairwise(starts)):
+        return []
+    return cues

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from library.cues import Cue, CueList, format_timestamp, parse_cues
+from library.cues import Cue, CueList, chapters_in_show_notes, format_timestamp, parse_cues
 from library.cues_merge import merge_cues
 from library.errors import CueParseError, ErrorKind
 
@@ -460,3 +460,35 @@ def test_chapter_marks_are_plain_data_for_the_player() -> None:
 def test_webvtt_cue_glued_to_the_header_is_read() -> None:
     data = b"WEBVTT\nKind: captions\nLanguage: en\n00:01.000 --> 00:02.000\nglued\n\n00:03.000 --> 00:04.000\nnext\n"
     assert [(cue.start_ms, cue.text) for cue in parse_cues(data)] == [(1000, "glued"), (3000, "next")]
+
+
+def test_chapters_in_html_show_notes() -> None:
+    lines = (
+        (CHAPTERS / "rssbluechapters" / "rssbluechapters_description-chapters.txt").read_text().splitlines()
+    )
+    intro, chapter_lines = lines[0], [line for line in lines[1:] if line.strip()]
+    notes = f"<p>{intro}</p>\n<p>" + "<br/>".join(chapter_lines) + "</p><p>Thanks &amp; see you!</p>"
+    cues = chapters_in_show_notes(notes)
+    assert [cue.title for cue in cues] == [
+        "Intro",
+        "Plot summary",
+        "Sergio Leone",
+        "Ennio Morricone",
+        "Charles Bronson",
+        "Henry Fonda",
+        "Conclusion",
+    ]
+    assert cues[1].start_ms == 285_000
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [
+        "<p>Noon Bryan Vs 9:30 Bryan // Monsanto Seeds // Goals</p>",  # a real description
+        "<p>Doors open at<br>10:30 sharp, see you there.</p>",  # one time is not a list
+        "<ul><li>10:00 Second</li><li>05:00 First</li></ul>",  # not in playing order
+        "",
+    ],
+)
+def test_show_notes_without_a_chapter_list(notes: str) -> None:
+    assert chapters_in_show_notes(notes) == []
