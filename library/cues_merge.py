@@ -85,3 +85,14 @@ def _joins(
     if same_time and _same_span(previous, cue):
         return True
     return max_chars is not None and len(join_text(previous.text, cue.text, " ")) <= max_chars
+
+
+def transcript_text(cues: Iterable[Cue]) -> str:
+    """The transcript as plain text for reading or full-text search: one paragraph per run of a
+    speaker (``"Name: words..."`` when the speaker is known), paragraphs separated by a blank
+    line, caption line breaks turned into spaces."""
+    paragraphs = []
+    for cue in merge_cues(cues, same_speaker=True):
+        text = " ".join(cue.text.split())
+        paragraphs.append(f"{cue.speaker}: {text}" if cue.speaker else text)
+    return "\n\n".join(paragraphs)

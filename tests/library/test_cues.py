@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from library.cues import Cue, CueList, chapters_in_show_notes, format_timestamp, parse_cues
-from library.cues_merge import merge_cues
+from library.cues_merge import merge_cues, transcript_text
 from library.errors import CueParseError, ErrorKind
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
@@ -492,3 +492,11 @@ def test_chapters_in_html_show_notes() -> None:
 )
 def test_show_notes_without_a_chapter_list(notes: str) -> None:
     assert chapters_in_show_notes(notes) == []
+
+
+def test_transcript_text_for_reading_and_search() -> None:
+    cues = _parse(TRANSCRIPTS / "podcastns" / "podcastns_example.json")
+    assert transcript_text(cues) == "Darth Vader: I am your father.\n\nLuke: Nooooo"
+    srt = transcript_text(_parse(TRANSCRIPTS / "podcastns" / "podcastns_example.srt"))
+    assert srt.startswith("Travis: When you first get started in podcasting, it's almost guaranteed")
+    assert "\n\nSarah: Creating good audio is" in srt
