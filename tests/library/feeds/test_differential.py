@@ -1,0 +1,68 @@
+"""The fast path and feedparser agree: for every well-formed feed of the corpus that the fast path
+takes, both give the same episodes (guids, titles, enclosure URLs, count, order).
+
+Deliberate normalisation, applied identically on both paths by ``parse_feed``: titles and guids
+are stripped of surrounding whitespace (empty becomes absent); relative links and enclosures
+resolve against the feed URL, never guids; duplicates are merged by guid, then enclosure URL.
+The comparison is made against feedparser's own reading (``extensions=False``), so the fast path
+is checked against an independent parser, not against itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from library.errors import FeedParseError
+from library.feeds.model import ParsedFeed
+from library.feeds.parse import parse_feed_fast, parse_feed_tolerant
+from tests.library.feeds.corpus_manifest import feed_rows
+
+FEED_URL = "https://feeds.example.test/show/feed.xml"
+
+# Where feedparser reads something else, on purpose of ours.
+DELIBERATE = {
+    "feeds/feedparser/wellformed/rss/feedparser_item_category_image.xml": "feedparser takes the <title> of an "
+    "<image> nested in a <category> as the item's title; we read only the item's own title element",
+}
+
+
+def _episodes(feed: ParsedFeed) -> list[tuple[str | None, str | None, str | None]]:
+    return [
+        (episode.guid, episode.title, episode.enclosure.url if episode.enclosure else None)
+        for episode in feed.episodes
+    ]
+
+
+def test_fast_path_and_feedparser_give_the_same_episodes(corpus: Path) -> None:
+    well_formed = [row["path"] for row in feed_rows() if row["xml_wellformed"] == "True"]
+    taken = 0
+    differences: dict[str, str] = {}
+    for relative in well_formed:
+        data = (corpus / relative).read_bytes()
+        try:
+            fast = parse_feed_fast(data, FEED_URL)
+        except FeedParseError as error:  # entity refusals, tested in test_safe_xml
+            assert "entit" in error.message, relative
+            continue
+        if fast is None:
+            continue
+        taken += 1
+        reference = parse_feed_tolerant(data, FEED_URL, extensions=False)
+        ours, theirs = _episodes(fast), _episodes(reference)
+        if ours != theirs:
+            first = next((pair for pair in zip(ours, theirs, strict=False) if pair[0] != pair[1]), None)
+            differences[relative] = f"{len(ours)} vs {len(theirs)} episodes; first difference {first}"
+    assert taken >= 400, "the fast path should take most of the corpus' RSS 2.0 feeds"
+    assert {path: why for path, why in differences.items() if path not in DELIBERATE} == {}
+    assert sorted(set(DELIBERATE) - set(differences)) == [], "no longer differs: remove from DELIBERATE"
+
+
+def test_the_largest_feeds_take_the_fast_path(corpus: Path) -> None:
+    largest = sorted(
+        (row for row in feed_rows() if row["format"] == "rss20" and row["xml_wellformed"] == "True"),
+        key=lambda row: -int(row["size"]),
+    )[:5]
+    for row in largest:
+        feed = parse_feed_fast((corpus / row["path"]).read_bytes())
+        assert feed is not None, row["path"]
+        assert len(feed.episodes) == int(row["items_or_entries"]), row["path"]
