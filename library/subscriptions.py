@@ -218,6 +218,38 @@ class Subscriptions:
                 self.secrets.set(podcast.auth_ref, credentials.dumps())
             return FeedReport(podcast.id, podcast.title, podcast.feed_url, FeedOutcome.UPDATED, new_episodes=new)
 
+    def add_many(
+        self, feeds: Sequence[tuple[str, str | None]], *, on_progress: ProgressCallback | None = None
+    ) -> tuple[list[FeedReport], list[int]]:
+        """Subscribe to many feeds at once (an OPML import): ``(url, title or None)`` pairs.
+
+        Each new feed is added under the given title, then all are fetched ``concurrency`` at a
+        time as a refresh. A feed that fails stays in the library with its failure recorded (the
+        listener sees it and may retry or unsubscribe). Returns the reports of the new feeds and
+        the ids of podcasts that were in the library already.
+        """
+        already: list[int] = []
+        added: list[int] = []
+        now = utc_now()
+        for url, title in feeds:
+            fetch_url, credentials = _split_credentials(normalize_feed_url(url), None, None)
+            stored_url = public_url(fetch_url)
+            with self.library.transaction() as session:
+                existing = session.scalars(select(Podcast.id).where(Podcast.feed_url == stored_url)).first()
+                if existing is not None:
+                    already.append(existing)
+                    continue
+                podcast = Podcast(feed_url=stored_url, title=(title or "").strip() or stored_url, subscribed_at=now)
+                session.add(podcast)
+                if credentials is not None:
+                    podcast.auth_kind = AuthKind.BASIC if credentials.username is not None else AuthKind.URL_TOKEN
+                    podcast.auth_ref = f"feed:{uuid.uuid4().hex}"
+                    self.secrets.set(podcast.auth_ref, credentials.dumps())
+                session.flush()
+                added.append(podcast.id)
+        reports = self.refresh(added, on_progress=on_progress) if added else []
+        return reports, already
+
     @staticmethod
     def _find_same_show(session: Session, feed: ParsedFeed) -> Podcast | None:
         guid = feed.podcast.guid

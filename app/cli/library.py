@@ -72,7 +72,7 @@ def _print_json(value: Any) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2))
 
 
-def _run(body: Callable[[Library], int]) -> int:
+def run_with_library(body: Callable[[Library], int]) -> int:
     """Open the library, run ``body``, and turn any error into one line on stderr."""
     from library.db import open_library
     from library.errors import CastwiseError
@@ -94,7 +94,7 @@ def _confirm_plaintext(message: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def _secret_store() -> Any:
+def secret_store() -> Any:
     from library.paths import resolve_paths
     from library.secrets import SecretStore
 
@@ -131,7 +131,7 @@ def _subscribe(args: argparse.Namespace) -> int:
     def body(library: Library) -> int:
         from library.subscriptions import AlreadySubscribedError, Subscriptions
 
-        service = Subscriptions(library, secrets=_secret_store())
+        service = Subscriptions(library, secrets=secret_store())
         try:
             report = service.subscribe(args.url, username=args.username, password=password)
         except AlreadySubscribedError as error:
@@ -146,7 +146,7 @@ def _subscribe(args: argparse.Namespace) -> int:
             print(f"Subscribed to {report.title} (id {report.podcast_id}): {report.new_episodes} episodes")
         return 0
 
-    return _run(body)
+    return run_with_library(body)
 
 
 def _unsubscribe(args: argparse.Namespace) -> int:
@@ -156,17 +156,17 @@ def _unsubscribe(args: argparse.Namespace) -> int:
 
         with library.session() as session:
             podcast_id = resolve_podcast(session, args.podcast).id
-        title = Subscriptions(library, secrets=_secret_store()).unsubscribe(podcast_id)
+        title = Subscriptions(library, secrets=secret_store()).unsubscribe(podcast_id)
         print(f"Unsubscribed from {title} (id {podcast_id})")
         return 0
 
-    return _run(body)
+    return run_with_library(body)
 
 
 # -- refresh ---------------------------------------------------------------------------------------
 
 
-class _ProgressBar:
+class ProgressBar:
     """A one-line bar on stderr (redrawn in place on a terminal, a line per feed otherwise)."""
 
     def __init__(self) -> None:
@@ -186,7 +186,7 @@ class _ProgressBar:
         sys.stderr.flush()
 
 
-def _outcome_line(report: FeedReport) -> str:
+def outcome_line(report: FeedReport) -> str:
     from library.db.models import FeedOutcome
 
     name = f"{report.title or report.url} (id {report.podcast_id})"
@@ -209,19 +209,19 @@ def _refresh(args: argparse.Namespace) -> int:
         if args.podcasts and not args.all:
             with library.session() as session:
                 ids = [resolve_podcast(session, reference).id for reference in args.podcasts]
-        service = Subscriptions(library, secrets=_secret_store())
-        reports = service.refresh(ids, on_progress=None if args.json else _ProgressBar())
+        service = Subscriptions(library, secrets=secret_store())
+        reports = service.refresh(ids, on_progress=None if args.json else ProgressBar())
         if args.json:
             _print_json({"feeds": [report.to_json() for report in reports]})
             return 0
         for report in reports:
-            print(_outcome_line(report))
+            print(outcome_line(report))
         failed = sum(report.outcome == "failed" for report in reports)
         new = sum(report.new_episodes for report in reports)
         print(f"{len(reports)} feeds refreshed: {new} new episodes, {failed} failed")
         return 0
 
-    return _run(body)
+    return run_with_library(body)
 
 
 # -- list / episodes / search ----------------------------------------------------------------------
@@ -261,7 +261,7 @@ def _list(args: argparse.Namespace) -> int:
             print(f"{row['id']:>6}  {row['title']}{flags}  ({row['episodes']} episodes){status}")
         return 0
 
-    return _run(body)
+    return run_with_library(body)
 
 
 def _episodes(args: argparse.Namespace) -> int:
@@ -305,7 +305,7 @@ def _episodes(args: argparse.Namespace) -> int:
             print(f"{episode.id:>8} {mark} {_date(episode.published)}  {_duration(episode.duration_ms):>8}  {episode.title}")
         return 0
 
-    return _run(body)
+    return run_with_library(body)
 
 
 def _search(args: argparse.Namespace) -> int:
@@ -328,4 +328,4 @@ def _search(args: argparse.Namespace) -> int:
                 print(f"episode {result.id:>8}  {_date(result.published)}  {result.title} — {result.podcast_title}")
         return 0
 
-    return _run(body)
+    return run_with_library(body)
