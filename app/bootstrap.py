@@ -10,7 +10,9 @@ import logging
 from dataclasses import dataclass
 
 from app.adapters.playback import PlaybackAdapter
+from app.artwork import ArtworkLoader
 from app.catalog import LibraryCatalog
+from app.directory import DirectorySearch
 from app.logs import setup_logging
 from app.main_window import MainWindow, Services
 from app.preferences import Preferences
@@ -72,8 +74,6 @@ def build(
     catalog = LibraryCatalog(library)
     engine = engine if engine is not None else create_engine_for_app()
     playback = PlaybackAdapter(engine, next_episode=catalog.next_in_queue)
-    from app.directory import DirectorySearch
-
     services = Services(
         catalog=catalog,
         tasks=tasks,
@@ -81,6 +81,7 @@ def build(
         subscriptions=Subscriptions(library),
         playback=playback,
         directory=DirectorySearch(),
+        artwork=ArtworkLoader(paths.artwork_cache),
     )
     window = MainWindow(services)
     return Application(paths=paths, library=library, services=services, window=window, engine=engine)

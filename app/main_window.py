@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.adapters.playback import PlaybackAdapter
+from app.artwork import ArtworkLoader
 from app.catalog import EpisodeDetails, LibraryCatalog
 from app.components.now_playing import NowPlayingBar
 from app.desktop.shortcuts import install_shortcuts
+from app.directory import DirectorySearch
 from app.icons import icon
 from app.pages.library import LibraryPage
 from app.pages.search import SearchPage
@@ -48,8 +50,8 @@ class Services:
     preferences: Preferences
     subscriptions: Subscriptions | None = None
     playback: PlaybackAdapter | None = None
-    directory: object | None = None
-    """An :class:`app.directory.DirectorySearch` (iTunes / Podcast Index)."""
+    directory: DirectorySearch | None = None
+    artwork: ArtworkLoader | None = None
 
 
 class MainWindow(QMainWindow):
@@ -84,7 +86,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         catalog, tasks = self.services.catalog, self.services.tasks
-        self.library_page = LibraryPage(catalog, tasks)
+        self.library_page = LibraryPage(catalog, tasks, self.services.artwork)
         self.up_next_page = UpNextPage(catalog, tasks)
         self.downloads_page = DownloadsPage(catalog, tasks)
         self.for_you_page = ForYouPage()
@@ -281,7 +283,7 @@ class MainWindow(QMainWindow):
                 count=len(reports) - len(failed), failed=len(failed)
             )
         )
-        self.library_page.set_refresh_errors([self._describe_report(report) for report in failed])
+        self.library_page.set_operation_errors([self._describe_report(report) for report in failed])
         self.library_page.reload()
 
     def _on_details_for_play_loaded(self, details: EpisodeDetails | None) -> None:
@@ -326,7 +328,7 @@ class MainWindow(QMainWindow):
             self.search_page.show_directory_results([], [self.tr("Directory search is not available.")])
             return
         self.services.tasks.submit(
-            directory.search, query, key="search.directory",  # type: ignore[attr-defined]
+            directory.search, query, key="search.directory",
             on_result=lambda outcome: self.search_page.show_directory_results(*outcome),
             on_error=self._on_task_error,
         )

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.artwork import ArtworkLoader
 from app.catalog import LibraryCatalog
 from app.components.episode_details import EpisodeDetailsPane
 from app.icons import icon
@@ -43,11 +44,19 @@ class LibraryPage(QWidget):
     episode_activated = Signal(int)
     """The listener double-clicked or pressed Enter on an episode (play it)."""
 
-    def __init__(self, catalog: LibraryCatalog, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        catalog: LibraryCatalog,
+        tasks: TaskRunner,
+        artwork: ArtworkLoader | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._catalog = catalog
         self._tasks = tasks
+        self._artwork = artwork
         self._current_podcast: int | None = None
+        self._operation_errors: list[str] = []
         self.podcast_model = PodcastListModel(self)
         self.podcast_proxy = PodcastSortFilterProxy(self)
         self.podcast_proxy.setSourceModel(self.podcast_model)
@@ -57,6 +66,8 @@ class LibraryPage(QWidget):
         self._filter_timer.setInterval(FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self._on_filter_timer_timeout)
         self._setup_ui()
+        if artwork is not None:
+            artwork.artwork_ready.connect(self.podcast_model.set_artwork)
 
     def _setup_ui(self) -> None:
         layout = QHBoxLayout(self)
@@ -213,15 +224,28 @@ class LibraryPage(QWidget):
         self.refresh_progress.setValue(done)
         self.refresh_progress.setFormat(self.tr("Refreshing %v of %m"))
 
-    def set_refresh_errors(self, errors: list[str]) -> None:
-        self.errors_label.setText("\n".join(errors))
-        self.errors_label.setVisible(bool(errors))
+    def set_operation_errors(self, errors: list[str]) -> None:
+        """Failures of the last import or subscribe (feeds that are not in the library)."""
+        self._operation_errors = list(errors)
+        self._show_errors()
+
+    def _show_errors(self) -> None:
+        failing = [
+            self.tr("{title}: {error}").format(title=row.title, error=row.last_error)
+            for row in self.podcast_model.rows()
+            if row.last_error
+        ]
+        lines = self._operation_errors + failing
+        self.errors_label.setText("\n".join(lines))
+        self.errors_label.setVisible(bool(lines))
 
     # -- slots ----------------------------------------------------------------------------------
     def _on_podcasts_loaded(self, rows: list[PodcastRow]) -> None:
         self.podcast_model.set_rows(rows)
-        failing = [self.tr("{title}: {error}").format(title=row.title, error=row.last_error) for row in rows if row.last_error]
-        self.set_refresh_errors(failing)
+        if self._artwork is not None:
+            for row in rows:
+                self._artwork.request(row.image_url)
+        self._show_errors()
 
     def _on_episodes_loaded(self, rows: list[EpisodeRow]) -> None:
         self.episode_model.set_rows(rows)

@@ -1,0 +1,117 @@
+"""Library management from the window: artwork, refresh with progress and per-feed errors,
+OPML import, unsubscribe, directory search over recorded real responses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtGui import QColor, QImage
+
+from app.models.podcasts import PodcastRole
+from tests.app.conftest import podcast_feed
+from tests.support.httpserver import Resource
+
+
+def png_bytes(colour: str) -> bytes:
+    image = QImage(300, 300, QImage.Format.Format_RGB32)
+    image.fill(QColor(colour))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data.data())
+
+
+def feed_with_image(base: str, title: str, image_path: str) -> bytes:
+    xml = podcast_feed(base, [(f"{title} 1", "/one.mp3", 8)], title=title).decode()
+    return xml.replace(
+        "<description>A feed", f'<image><url>{base}{image_path}</url><title>{title}</title><link>{base}</link></image><description>A feed', 1
+    ).encode()
+
+
+def wait_for_message(qtbot, window, fragment: str, action) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(window.message_shown, timeout=20_000, check_params_cb=lambda text: fragment in text):
+        action()
+
+
+def test_artwork_is_fetched_once_in_the_background_and_cached(qtbot, app_window, feed_server) -> None:
+    window = app_window.window
+    base = feed_server.url("/").rstrip("/")
+    feed_server.add("/art.png", Resource(body=png_bytes("#cc3300"), content_type="image/png"))
+    feed_server.add("/art.xml", Resource(body=feed_with_image(base, "Art Show", "/art.png"), content_type="application/rss+xml"))
+    wait_for_message(qtbot, window, "new episodes", lambda: window.subscribe(feed_server.url("/art.xml")))
+    model = window.library_page.podcast_model
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: app_window.services.artwork.cached(f"{base}/art.png") is not None, timeout=10_000)
+    icon = model.data(model.index(0, 0), Qt.ItemDataRole.DecorationRole)
+    image = icon.pixmap(64, 64).toImage()
+    assert QColor(image.pixel(32, 32)).name() == "#cc3300"
+    cached = list((app_window.paths.artwork_cache).glob("*.png"))
+    assert len(cached) == 1
+    assert len(feed_server.requests_for("/art.png")) == 1
+    window.library_page.reload()  # reloading the list asks again; memory and disk answer
+    qtbot.wait(200)
+    assert len(feed_server.requests_for("/art.png")) == 1
+
+
+def test_refresh_shows_progress_and_the_failing_feed(qtbot, app_window, feed_server) -> None:
+    window = app_window.window
+    base = feed_server.url("/").rstrip("/")
+    feed_server.add("/b.xml", Resource(body=podcast_feed(base, [("B one", "/one.mp3", 8)], title="Show B"),
+                                      content_type="application/rss+xml"))
+    wait_for_message(qtbot, window, "new episodes", lambda: window.subscribe(feed_server.url("/feed.xml")))
+    wait_for_message(qtbot, window, "new episodes", lambda: window.subscribe(feed_server.url("/b.xml")))
+    feed_server.add("/b.xml", Resource(body=b"gone", status=404))
+    progress: list[tuple[int, int]] = []
+    window._refresh_progressed.connect(lambda done, total: progress.append((done, total)))
+    wait_for_message(qtbot, window, "Refreshed 2 podcasts", window.refresh_all)
+    assert sorted(progress) == [(1, 2), (2, 2)]
+    assert "1 failed" in window.statusBar().currentMessage()
+    errors = window.library_page.errors_label
+    qtbot.waitUntil(lambda: "Show B" in errors.text(), timeout=5_000)
+    assert "404" in errors.text()
+    assert not window.library_page.refresh_progress.isVisible()
+
+
+def test_opml_import_and_unsubscribe(qtbot, app_window, feed_server, tmp_path: Path) -> None:
+    window = app_window.window
+    base = feed_server.url("/").rstrip("/")
+    feed_server.add("/c.xml", Resource(body=podcast_feed(base, [("C one", "/one.mp3", 8)], title="Show C"),
+                                      content_type="application/rss+xml"))
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        f"""<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>
+        <outline text="Folder"><outline type="rss" text="Radio" xmlUrl="{base}/feed.xml"/>
+        <outline type="rss" text="C" xmlUrl="{base}/c.xml"/></outline>
+        <outline type="rss" text="Broken" xmlUrl="{base}/missing.xml"/></body></opml>""",
+        encoding="utf-8",
+    )
+    wait_for_message(qtbot, window, "Imported 2 podcasts (1 failed)", lambda: window.import_opml(opml))
+    model = window.library_page.podcast_model
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=10_000)
+    titles = {model.data(model.index(r, 0), PodcastRole.ROW).title for r in range(2)}
+    assert titles == {"Castwise Test Radio", "Show C"}
+    assert "missing.xml" in window.library_page.errors_label.text() or "Broken" in window.library_page.errors_label.text()
+    show_c = next(model.data(model.index(r, 0), PodcastRole.PODCAST_ID) for r in range(2)
+                  if model.data(model.index(r, 0), PodcastRole.ROW).title == "Show C")
+    window.library_page.show_podcast(show_c)
+    wait_for_message(qtbot, window, "Unsubscribed", window.library_page.unsubscribe_button.click)
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=10_000)
+
+
+def test_directory_search_lists_recorded_itunes_results(qtbot, app_window, http_server, corpus) -> None:
+    window = app_window.window
+    recorded = (corpus / "directory" / "itunes" / "gnomepodcasts_search_10.txt").read_bytes()
+    http_server.add("/search", Resource(body=recorded, content_type="text/javascript; charset=utf-8"))
+    app_window.services.directory.itunes_url = http_server.url("/search")
+    window.show_page("search")
+    page = window.search_page
+    page.query_edit.setText("linux")
+    qtbot.keyClick(page.query_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.directory_results.count() > 0, timeout=10_000)
+    assert page.directory_results.count() == 10
+    first = page.directory_results.item(0)
+    assert first.data(Qt.ItemDataRole.UserRole).startswith("http")
+    query = next(request for request in http_server.requests if request.path.startswith("/search?"))
+    assert "term=linux" in query.path and "media=podcast" in query.path
