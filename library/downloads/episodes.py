@@ -123,12 +123,18 @@ class EpisodeDownloads:
         with self._lock:
             return self._handles.get(episode_id)
 
-    def resume_unfinished(self) -> list[DownloadHandle]:
+    def episode_id_for(self, handle: DownloadHandle) -> int | None:
+        """The episode a handle of this service downloads."""
+        with self._lock:
+            return self._episode_by_target.get(handle.target)
+
+    def resume_unfinished(self, *, include_paused: bool = False) -> list[DownloadHandle]:
         """Queue again every download the last session left queued or running (after a quit
-        or a crash); paused ones stay paused until the listener resumes them."""
+        or a crash); paused ones stay paused unless ``include_paused``."""
+        states = [RowState.QUEUED, RowState.DOWNLOADING] + ([RowState.PAUSED] if include_paused else [])
         with self.library.session() as session:
             episode_ids = session.scalars(
-                select(Download.episode_id).where(Download.state.in_((RowState.QUEUED, RowState.DOWNLOADING)))
+                select(Download.episode_id).where(Download.state.in_(states)).order_by(Download.id)
             ).all()
         handles = []
         for episode_id in episode_ids:

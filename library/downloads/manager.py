@@ -205,6 +205,8 @@ class DownloadManager:
         """Pause whatever runs (partial files stay for a later resume), stop the workers and
         release the HTTP client."""
         with self._lock:
+            if self._closed and not self._workers:
+                return  # closed before
             self._closed = True
             for handle in self._handles.values():
                 if handle.state is DownloadState.RUNNING:
@@ -214,6 +216,7 @@ class DownloadManager:
         for worker in workers:
             worker.join()
         with self._lock:
+            self._workers = []
             changes = [(handle, self._set(handle, DownloadState.PAUSED)) for handle in self._queue]
             self._queue.clear()
         for handle, change in changes:
@@ -286,7 +289,8 @@ class DownloadManager:
                 while not self._queue and not self._closed:
                     # Idle workers leave after a while; enqueue starts new ones.
                     if not self._work_ready.wait(timeout=30.0) and not self._queue:
-                        self._workers.remove(threading.current_thread())
+                        if threading.current_thread() in self._workers:
+                            self._workers.remove(threading.current_thread())
                         return
                 if self._closed:
                     return

@@ -1,0 +1,202 @@
+"""``castwise download EPISODE... | --new``: download episodes into the library's folder.
+
+EPISODE is what ``castwise episodes`` prints (id, guid or enclosure URL; see
+:mod:`library.db.lookup`). ``--new`` fetches the newest unplayed episodes of the podcasts with
+auto-download on (or of the podcasts named with ``--podcast``), the same rule the feed refresh
+uses, and resumes downloads an earlier run left unfinished.
+
+A progress line on stderr is redrawn in place on a terminal (a line per finished download
+otherwise); stdout gets one line per episode: ``downloaded``, ``already``, or ``failed``. Ctrl-C
+pauses: the partial files stay and the next run continues them. Exit status: 0 when everything
+is on disk, 1 when something failed, 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from typing import Any
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    download = subparsers.add_parser(
+        "download",
+        help="download episodes for offline listening",
+        description="Download episodes (by id, guid or URL), or the new ones with --new.",
+    )
+    download.add_argument("episodes", nargs="*", metavar="EPISODE", help="episode id, guid or enclosure URL")
+    download.add_argument(
+        "--new", action="store_true",
+        help="download new episodes of podcasts with auto-download on (or of --podcast) and resume unfinished ones",
+    )
+    download.add_argument(
+        "--podcast", action="append", default=[], metavar="PODCAST",
+        help="with --new: this podcast (repeatable); with EPISODE: look the episodes up in this podcast",
+    )
+    download.add_argument("--per-podcast", type=int, default=3, metavar="N",
+                          help="with --new: how many of each podcast's newest episodes to consider (default 3)")
+    download.add_argument("--parallel", type=int, default=3, metavar="N",
+                          help="downloads at the same time (default 3)")
+    download.set_defaults(handler=_download)
+
+
+def _download(args: argparse.Namespace) -> int:
+    if bool(args.episodes) == bool(args.new):
+        print("castwise download: give EPISODE ids or --new (not both)", file=sys.stderr)
+        return 2
+    if args.parallel < 1 or args.per_podcast < 1:
+        print("castwise download: --parallel and --per-podcast must be at least 1", file=sys.stderr)
+        return 2
+    from app.cli.library import run_with_library
+
+    return run_with_library(lambda library: _run(library, args))
+
+
+def _run(library: Any, args: argparse.Namespace) -> int:
+    from library.db.lookup import resolve_episode, resolve_podcast
+    from library.db.models import Episode
+    from library.downloads import DownloadManager, DownloadState
+    from library.downloads.episodes import EpisodeDownloads, local_path_for
+    from library.downloads.rules import auto_download_new
+
+    with library.session() as session:
+        podcast_ids = [resolve_podcast(session, reference).id for reference in args.podcast]
+        episode_ids: list[int] = []
+        for reference in args.episodes:
+            if podcast_ids:
+                episode_ids.append(resolve_episode(session, reference, podcast_id=podcast_ids[0]).id)
+            else:
+                episode_ids.append(resolve_episode(session, reference).id)
+
+    manager = DownloadManager(max_concurrent=args.parallel)
+    downloads = EpisodeDownloads(library, manager)
+    progress = _ProgressLine()
+    manager.progressed.connect(progress.on_progress)
+    manager.state_changed.connect(progress.on_state_changed)
+    failed = 0
+    try:
+        handles = []
+        if args.new:
+            handles = downloads.resume_unfinished(include_paused=True)
+            handles += auto_download_new(library, downloads, podcast_ids=podcast_ids or None,
+                                         per_podcast=args.per_podcast)
+            if not handles:
+                print("nothing new to download")
+        for episode_id in episode_ids:
+            handle = downloads.download(episode_id)
+            if handle is None:
+                with library.session() as session:
+                    episode = session.get(Episode, episode_id)
+                    print(f"already     {episode_id}  {episode.title}  {local_path_for(episode, session)}")
+            else:
+                handles.append(handle)
+        titles = _titles(library, downloads, handles)
+        for handle in handles:
+            handle.wait()
+            progress.clear()
+            title = titles.get(handle.id, handle.target.name)
+            if handle.state is DownloadState.COMPLETED:
+                print(f"downloaded  {title}  {handle.target}", flush=True)
+            else:
+                failed += 1
+                message = handle.error.message if handle.error else str(handle.state)
+                print(f"failed      {title}: {message}", flush=True)
+    except KeyboardInterrupt:
+        interrupted = True
+    else:
+        interrupted = False
+    finally:
+        manager.close()  # pauses whatever still runs: the partial files stay for the next run
+        downloads.close()
+        progress.clear()
+    if interrupted:
+        print("castwise download: paused; run the same command again to continue", file=sys.stderr)
+        return 130
+    return 1 if failed else 0
+
+
+def _titles(library: Any, downloads: Any, handles: list[Any]) -> dict[int, str]:
+    """Episode titles by handle id, for the result lines."""
+    from library.db.models import Episode
+
+    titles: dict[int, str] = {}
+    with library.session() as session:
+        for handle in handles:
+            episode_id = downloads.episode_id_for(handle)
+            episode = session.get(Episode, episode_id) if episode_id is not None else None
+            if episode is not None:
+                titles[handle.id] = f"{episode.id}  {episode.title}"
+    return titles
+
+
+class _ProgressLine:
+    """All downloads' progress summed into one line on stderr: redrawn in place at most 5 times
+    a second on a terminal; otherwise (a log, a pipe) printed as a new line every few seconds and
+    whenever a download finishes."""
+
+    def __init__(self) -> None:
+        self.interactive = sys.stderr.isatty()
+        self.interval_s = 0.2 if self.interactive else 5.0
+        self._lock = threading.Lock()
+        self._latest: dict[int, Any] = {}
+        self._drawn = 0.0
+        self._visible = False
+
+    def on_progress(self, progress: Any) -> None:
+        with self._lock:
+            self._latest[progress.download_id] = progress
+            now = time.monotonic()
+            if now - self._drawn < self.interval_s:
+                return
+            self._drawn = now
+            self._draw()
+
+    def on_state_changed(self, progress: Any) -> None:
+        with self._lock:
+            self._latest[progress.download_id] = progress
+            if str(progress.state) in ("completed", "failed", "cancelled"):
+                self._draw()
+
+    def clear(self) -> None:
+        with self._lock:
+            if self._visible:
+                sys.stderr.write("\r\x1b[2K")
+                sys.stderr.flush()
+                self._visible = False
+
+    def _draw(self) -> None:
+        items = list(self._latest.values())
+        running = [item for item in items if str(item.state) == "running"]
+        finished = sum(1 for item in items if str(item.state) in ("completed", "failed", "cancelled"))
+        done = sum(item.bytes_done for item in items)
+        totals = [item.total_bytes for item in items]
+        total = sum(totals) if all(size is not None for size in totals) else None  # type: ignore[misc]
+        rate = sum(item.rate_bytes_per_s for item in running)
+        line = f"downloading {len(running)} · {finished}/{len(items)} done · {_size(done)}"
+        if total:
+            line += f" of {_size(total)} ({done * 100 // total}%)"
+        line += f" · {_size(int(rate))}/s"
+        if total and rate > 0:
+            line += f" · {_clock((total - done) / rate)} left"
+        if self.interactive:
+            sys.stderr.write("\r\x1b[2K" + line)
+            self._visible = True
+        else:
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+
+def _size(size: int) -> str:
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} B"
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, seconds_left = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{seconds_left:02}" if hours else f"{minutes}:{seconds_left:02}"
