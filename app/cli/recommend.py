@@ -112,6 +112,7 @@ def _recommend(args: argparse.Namespace) -> int:
                 else:
                     _print_profile(profile)
                 return 0
+            service.refresh_index(progress=_indexing_progress)
             result = service.for_you(limit=args.limit)
     except CastwiseError as error:
         return _error(error.message)
@@ -127,6 +128,11 @@ def _recommend(args: argparse.Namespace) -> int:
         if args.explain:
             print(f"       {item.reason}")
     return 0
+
+
+def _indexing_progress(done: int, total: int) -> None:
+    if total and sys.stderr.isatty():
+        print(f"\rindexing new episodes: {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
 
 def _print_profile(profile: dict[str, Any]) -> None:
@@ -147,6 +153,7 @@ def _similar(args: argparse.Namespace) -> int:
         return _error(f"{args.episode!r} is not an episode id")
     try:
         with _open_service() as service:
+            service.refresh_index(progress=_indexing_progress)
             result = service.more_like_this(episode_id, limit=args.limit)
     except CastwiseError as error:
         return _error(error.message)

@@ -1,0 +1,176 @@
+"""Recommending from a real library database with the real MiniLM encoder."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+from app.cli.main import main
+from library.db import open_library
+from library.db.models import Episode
+from library.paths import resolve_paths
+from recommend.errors import EmbeddingCancelledError
+from recommend.model_store import model_folder
+from recommend.service import RecommenderService
+from tests.recommend.conftest import NOW, SHOWS
+
+HISTORY_AND_COMEDY = {"Roman Times", "Greek Voices", "Laugh Track"}
+
+
+def test_for_you_picks_unplayed_episodes_of_both_interests_with_reasons(service: RecommenderService) -> None:
+    result = service.for_you(limit=6, now=NOW)
+    assert result.mode == "model"
+    shows = [item.podcast_title for item in result.items]
+    titles = [item.title for item in result.items]
+    # The six new episodes of the three shows the listener finishes come before cooking and crypto.
+    assert set(shows) == HISTORY_AND_COMEDY, titles
+    assert "Bitcoin price today" not in titles
+    played = {t for show in SHOWS.values() for t, _, _ in show[: -2]}
+    assert not played & set(titles)
+    for item in result.items:
+        assert item.reason.startswith(("new from a show you always complete", "new, and because you finished"))
+
+
+def test_history_and_comedy_are_separate_interests(service: RecommenderService) -> None:
+    report = service.profile_report(now=NOW)
+    assert len(report["interests"]) >= 2
+    groups = [set(interest["examples"]) for interest in report["interests"]]
+    comedy = {"Stand-up stories from the road", "Improv night", "Roasting our producer"}
+    history = {title for show in ("Roman Times", "Greek Voices") for title, _, _ in SHOWS[show]}
+    assert any(group <= comedy for group in groups) and any(group <= history for group in groups), groups
+
+
+def test_disliked_and_skipped_shows_rank_last(service: RecommenderService) -> None:
+    result = service.for_you(limit=20, now=NOW)
+    shows = [item.podcast_title for item in result.items]
+    assert shows.index("Crypto Daily") > max(i for i, show in enumerate(shows) if show in HISTORY_AND_COMEDY)
+    assert shows.index("Kitchen Lab") > max(i for i, show in enumerate(shows) if show in HISTORY_AND_COMEDY)
+
+
+def test_no_show_fills_the_list_in_a_row(service: RecommenderService) -> None:
+    shows = [item.podcast_title for item in service.for_you(limit=10, now=NOW).items]
+    assert all(len({*shows[i : i + 3]}) > 1 for i in range(len(shows) - 2)), shows
+
+
+def test_more_like_this_stays_on_topic(service: RecommenderService, library_ids: dict[str, int]) -> None:
+    result = service.more_like_this(library_ids["Hannibal at the gates"], limit=4)
+    assert result.mode == "model"
+    assert {item.podcast_title for item in result.items} <= {"Roman Times", "Greek Voices"}
+    assert result.items[0].reason == 'similar to "Hannibal at the gates"'
+
+
+def test_semantic_search_finds_episodes_without_the_words(service: RecommenderService, library_ids: dict[str, int]) -> None:
+    from library.search import search
+
+    query = "jokes and laughter"
+    with service.library.session() as session:
+        assert [hit.id for hit in search(session, query, kinds=("episode",))] == []
+    hits = service.semantic_search(query, limit=5)
+    assert {item.podcast_title for item in hits.items[:3]} == {"Laugh Track"}
+    assert hits.items[0].reason == "related in meaning"
+    both = service.semantic_search("sourdough", limit=3)
+    assert both.items[0].title == "Sourdough bread basics" and both.items[0].reason == "matches your words and meaning"
+
+
+def test_indexing_is_incremental_and_follows_changed_text(service: RecommenderService, library_ids: dict[str, int]) -> None:
+    total = sum(len(episodes) for episodes in SHOWS.values())
+    assert service.cache.count(service.encoder.model_id) == total
+    assert service.refresh_index().embedded == 0
+    with service.library.transaction() as session:
+        session.get(Episode, library_ids["Improv night"]).description = "A brand new description about improv."
+    assert service.refresh_index().embedded == 1
+
+
+def test_indexing_can_be_cancelled_and_resumes(library_ids: dict[str, int], minilm_encoder) -> None:  # type: ignore[no-untyped-def]
+    paths = resolve_paths()
+    total = sum(len(episodes) for episodes in SHOWS.values())
+    with RecommenderService(open_library(paths), paths, minilm_encoder, owns_library=True) as service:
+        service.indexer.batch_size = 4
+        cancel = threading.Event()
+        seen: list[tuple[int, int]] = []
+
+        def progress(done: int, todo: int) -> None:
+            seen.append((done, todo))
+            if done >= 8:
+                cancel.set()
+
+        with pytest.raises(EmbeddingCancelledError):
+            service.refresh_index(progress=progress, cancel=cancel)
+        assert seen[0] == (0, total) and seen[-1] == (8, total)
+        assert service.cache.count() == 8
+        resumed = service.refresh_index()
+        assert resumed.embedded == total - 8
+        assert service.cache.count() == total
+
+
+def test_without_a_model_the_list_falls_back_to_recent_shows_you_play(library_ids: dict[str, int]) -> None:
+    paths = resolve_paths()
+    with RecommenderService(open_library(paths), paths, None, "no recommender model at X", owns_library=True) as service:
+        result = service.for_you(limit=5, now=NOW)
+        assert result.mode == "fallback" and "no recommender model" in result.notice
+        assert len(result.items) == 5
+        assert all(item.reason.startswith("recent episode") for item in result.items)
+        similar = service.more_like_this(library_ids["Improv night"], limit=3)
+        assert {item.podcast_title for item in similar.items} == {"Laugh Track"}
+
+
+def test_recommend_command_without_a_model_explains_and_still_lists(library_ids: dict[str, int], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["recommend", "--limit", "3", "--explain"]) == 0
+    captured = capsys.readouterr()
+    assert "castwise model export" in captured.err
+    assert captured.out.count("recent episode") == 3
+
+
+def test_recommend_command_profile_export_and_forget(library_ids: dict[str, int], minilm_model: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = model_folder()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.symlink_to(minilm_model, target_is_directory=True)
+    assert main(["recommend", "--limit", "4", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["mode"] == "model" and len(listed["items"]) == 4
+    assert main(["recommend", "--profile", "--json"]) == 0
+    profile = json.loads(capsys.readouterr().out)
+    assert profile["episodes"] == 13 and profile["events"] == 26 and profile["interests"]
+    assert any(signal["not_interested"] for signal in profile["signals"])
+    assert main(["recommend", "--forget"]) == 0
+    assert "erased" in capsys.readouterr().out
+    assert main(["recommend", "--profile", "--json"]) == 0
+    forgotten = json.loads(capsys.readouterr().out)
+    assert forgotten["episodes"] == 0 and forgotten["interests"] == [] and forgotten["forgotten_before"]
+    episode = library_ids["Hannibal at the gates"]
+    assert main(["similar", str(episode), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["items"]
+    assert main(["similar", "99999"]) == 1
+    assert "no episode 99999" in capsys.readouterr().err
+
+
+def test_the_run_time_works_with_sockets_disabled(library_ids: dict[str, int], minilm_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> socket.socket:
+        raise OSError("the recommender must not open sockets")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    from recommend.service import open_service
+
+    with open_service(model=minilm_model) as service:
+        assert service.encoder is not None
+        service.refresh_index()
+        result = service.for_you(limit=5, now=NOW)
+        assert result.mode == "model" and len(result.items) == 5
+        assert service.semantic_search("ancient greece", limit=3).items
+        assert service.personalise(now=NOW)["before_auc"] is not None
+
+
+def test_personalisation_installs_a_head_only_when_it_beats_the_current_one(service: RecommenderService) -> None:
+    head_file = service.state_folder / "head.json"
+    outcome = service.personalise(now=NOW)
+    assert outcome["before_auc"] is not None and outcome["after_auc"] is not None
+    assert outcome["installed"] == (outcome["after_auc"] > outcome["before_auc"])
+    assert head_file.exists() == outcome["installed"]
+    if outcome["installed"]:
+        again = service.personalise(now=NOW)
+        assert again["before_auc"] == pytest.approx(outcome["after_auc"])  # the installed head is the new baseline
