@@ -85,13 +85,16 @@ def _charsets_agree(data: bytes, content_type: str | None) -> bool:
 
 
 def _check_usable(data: bytes) -> None:
-    stripped = data.strip()
+    # Only the head is looked at: copying a whole multi-megabyte feed to strip it costs time.
+    head = data[:4096].lstrip()
+    if not head and len(data) > 4096:
+        head = data.lstrip()[:4096]
     for bom in _BOMS:
-        if stripped.startswith(bom):
-            stripped = stripped[len(bom) :].strip()
-    if not stripped or stripped.strip(b"\x00") == b"":
+        if head.startswith(bom):
+            head = head[len(bom) :].lstrip()
+    if not head.strip(b"\x00"):
         raise FeedParseError("the document is empty")
-    if _HTML_START.match(stripped[:4096]):
+    if _HTML_START.match(head):
         raise FeedParseError("this is an HTML web page, not a podcast feed")
     check_xml_safety(data)
 

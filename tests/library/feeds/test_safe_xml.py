@@ -89,3 +89,11 @@ def test_a_corpus_feed_declaring_an_entity_is_refused(corpus: Path) -> None:
     data = (corpus / "feeds/feedparser/wellformed/rss/feedparser_entity_in_doctype.xml").read_bytes()
     with pytest.raises(FeedParseError, match="entities"):
         parse_feed(data)
+
+
+def test_a_long_comment_before_the_doctype_does_not_hide_it() -> None:
+    padded = BILLION_LAUGHS.replace(
+        '<?xml version="1.0"?>', '<?xml version="1.0"?><!--' + "x" * 50_000 + "-->"
+    )
+    with pytest.raises(FeedParseError, match="entities"):
+        parse_feed(padded.encode())
