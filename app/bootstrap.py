@@ -15,6 +15,7 @@ from app.catalog import LibraryCatalog
 from app.directory import DirectorySearch
 from app.logs import setup_logging
 from app.main_window import MainWindow, Services
+from app.playback import build_controller, create_engine
 from app.preferences import Preferences
 from app.tasks import TaskRunner
 from library.db import Library, open_library
@@ -39,22 +40,10 @@ class Application:
         self.services.tasks.cancel_all()
         self.services.tasks.wait_for_done(5_000)
         if self.services.playback is not None:
-            self.services.playback.stop()
-        self.engine.close()
+            self.services.playback.quit()  # saves the position, then releases the engine
+        else:
+            self.engine.close()
         self.library.close()
-
-
-def create_engine_for_app(extra_options: tuple[str, ...] = ()) -> Engine:
-    """The VLC engine, or the null engine (with a logged reason) where VLC is missing."""
-    try:
-        from player.vlc_engine import VlcEngine
-
-        return VlcEngine(extra_options=extra_options)
-    except Exception as error:  # libvlc missing or broken: the library still works
-        log.warning("VLC is not available (%s); playback is disabled", error)
-        from player.null_engine import NullEngine
-
-        return NullEngine()
 
 
 def build(
@@ -72,8 +61,14 @@ def build(
     preferences = Preferences(library)
     tasks = TaskRunner(inline=inline_tasks)
     catalog = LibraryCatalog(library)
-    engine = engine if engine is not None else create_engine_for_app()
-    playback = PlaybackAdapter(engine, next_episode=catalog.next_in_queue)
+    engine = engine if engine is not None else create_engine()
+    controller, store = build_controller(
+        library,
+        engine,
+        skip_forward_s=float(preferences.get("skip_forward_s")),
+        skip_back_s=float(preferences.get("skip_back_s")),
+    )
+    playback = PlaybackAdapter(controller, store)
     services = Services(
         catalog=catalog,
         tasks=tasks,

@@ -183,14 +183,6 @@ class LibraryCatalog:
                 rating=self._rating(session, episode_id),
             )
 
-    def set_rating(self, episode_id: int, rating: int) -> None:
-        """Record the listener's like (+1), not interested (-1) or clearing (0) as an event."""
-        kind = {1: ListeningEventKind.LIKE, -1: ListeningEventKind.NOT_INTERESTED}.get(
-            rating, ListeningEventKind.CLEAR_RATING
-        )
-        with self._library.transaction() as session:
-            session.add(ListeningEvent(episode_id=episode_id, kind=kind))
-
     @staticmethod
     def _rating(session: Any, episode_id: int) -> int:
         kinds = (ListeningEventKind.LIKE, ListeningEventKind.NOT_INTERESTED, ListeningEventKind.CLEAR_RATING)
@@ -202,36 +194,7 @@ class LibraryCatalog:
         )
         return {ListeningEventKind.LIKE: 1, ListeningEventKind.NOT_INTERESTED: -1}.get(latest, 0)
 
-    # -- the queue (Up Next) ---------------------------------------------------------------------
     def queue_ids(self) -> list[int]:
+        """Up Next as stored, in order (the player's queue writes it)."""
         with self._library.session() as session:
             return list(session.scalars(select(QueueEntry.episode_id).order_by(QueueEntry.position)))
-
-    def enqueue(self, episode_id: int, *, next_up: bool = False) -> None:
-        """Add ``episode_id`` at the end of the queue (or first with ``next_up``); no duplicates."""
-        ids = [existing for existing in self.queue_ids() if existing != episode_id]
-        ids.insert(0 if next_up else len(ids), episode_id)
-        self._write_queue(ids)
-
-    def dequeue(self, episode_id: int) -> None:
-        self._write_queue([existing for existing in self.queue_ids() if existing != episode_id])
-
-    def move_in_queue(self, episode_id: int, index: int) -> None:
-        ids = [existing for existing in self.queue_ids() if existing != episode_id]
-        ids.insert(max(0, min(index, len(ids))), episode_id)
-        self._write_queue(ids)
-
-    def next_in_queue(self, finished_id: int) -> EpisodeDetails | None:
-        """Remove ``finished_id`` from the queue and return the episode to play next, if any."""
-        ids = self.queue_ids()
-        remaining = [existing for existing in ids if existing != finished_id]
-        if remaining != ids:
-            self._write_queue(remaining)
-        return self.details(remaining[0]) if remaining else None
-
-    def _write_queue(self, episode_ids: list[int]) -> None:
-        with self._library.transaction() as session:
-            session.query(QueueEntry).delete()
-            session.flush()
-            for position, episode_id in enumerate(episode_ids):
-                session.add(QueueEntry(episode_id=episode_id, position=position))

@@ -37,6 +37,7 @@ from app.preferences import Preferences
 from app.tasks import TaskRunner
 from app.widgets.sidebar import Sidebar
 from library.subscriptions import FeedReport, Subscriptions
+from player.controller import EpisodeMedia
 
 log = logging.getLogger(__name__)
 
@@ -137,12 +138,16 @@ class MainWindow(QMainWindow):
         bar.skip_requested.connect(playback.skip)
         bar.speed_requested.connect(playback.set_rate)
         bar.volume_requested.connect(playback.set_volume)
+        bar.sleep_requested.connect(playback.set_sleep)
         playback.position_changed.connect(self._on_playback_position_changed)
         playback.state_changed.connect(self._on_playback_state_changed)
         playback.episode_changed.connect(self._on_playback_episode_changed)
         playback.rate_changed.connect(bar.set_speed)
+        playback.volume_changed.connect(bar.set_volume)
+        playback.sleep_changed.connect(bar.set_sleep_remaining)
         playback.error_occurred.connect(self.show_message)
-        playback.media_ended.connect(self._on_playback_media_ended)
+        playback.episode_completed.connect(self._on_playback_episode_completed)
+        playback.queue_changed.connect(self._on_queue_changed)
 
     def _apply_preferences(self) -> None:
         preferences = self.services.preferences
@@ -164,18 +169,25 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 10_000)
         self.message_shown.emit(text)
 
-    def play_episode(self, episode_id: int) -> None:
+    def play_episode(self, episode_id: int, start_ms: int | None = None) -> None:
+        """Play an episode (where the listener left off, or from ``start_ms``)."""
+        playback = self.services.playback
+        if playback is None:
+            return
         self.services.tasks.submit(
-            self.services.catalog.details, episode_id, key="play", on_result=self._on_details_for_play_loaded,
+            playback.store.media_for, episode_id, key="play",
+            on_result=lambda media: self._on_media_for_play_loaded(media, start_ms),
             on_error=self._on_task_error,
         )
 
     def enqueue(self, episode_id: int) -> None:
-        self.services.tasks.submit(
-            self.services.catalog.enqueue, episode_id, on_result=lambda _none: self._on_queue_changed(),
-            on_error=self._on_task_error,
-        )
-        self.show_message(self.tr("Added to Up Next."))
+        playback = self.services.playback
+        if playback is None:
+            return
+        if playback.controller.queue.add(episode_id):
+            self.show_message(self.tr("Added to Up Next."))
+        else:
+            self.show_message(self.tr("Already in Up Next."))
 
     def subscribe(self, url: str) -> None:
         subscriptions = self.services.subscriptions
@@ -286,34 +298,39 @@ class MainWindow(QMainWindow):
         self.library_page.set_operation_errors([self._describe_report(report) for report in failed])
         self.library_page.reload()
 
-    def _on_details_for_play_loaded(self, details: EpisodeDetails | None) -> None:
+    def _on_media_for_play_loaded(self, media: EpisodeMedia | None, start_ms: int | None) -> None:
         playback = self.services.playback
-        if details is None or playback is None:
+        if playback is None:
             return
-        playback.play_episode(details)
+        if media is None:
+            self.show_message(self.tr("This episode has nothing to play."))
+            return
+        playback.open(media, start_ms=start_ms)
 
     def _on_details_rating_requested(self, episode_id: int, rating: int) -> None:
-        self.services.tasks.submit(self.services.catalog.set_rating, episode_id, rating, on_error=self._on_task_error)
+        playback = self.services.playback
+        if playback is None:
+            return
+        word = {1: "like", -1: "not-interested"}.get(rating, "clear")
+        self.services.tasks.submit(playback.store.rate, episode_id, word, on_error=self._on_task_error)
 
     def _on_details_chapter_requested(self, episode_id: int, start_ms: int) -> None:
         playback = self.services.playback
         if playback is None:
             return
-        current = playback.episode
+        current = playback.current
         if current is not None and current.episode_id == episode_id:
             playback.seek(start_ms)
         else:
-            details = self.library_page.details_pane.episode()
-            if details is not None and details.episode_id == episode_id:
-                playback.play_episode(details, start_ms=start_ms)
+            self.play_episode(episode_id, start_ms)
 
     def _on_up_next_remove_requested(self, episode_id: int) -> None:
-        self.services.tasks.submit(
-            self.services.catalog.dequeue, episode_id, on_result=lambda _none: self._on_queue_changed()
-        )
+        if self.services.playback is not None:
+            self.services.playback.controller.queue.remove(episode_id)
 
     def _on_up_next_move_requested(self, episode_id: int, index: int) -> None:
-        self.services.tasks.submit(self.services.catalog.move_in_queue, episode_id, index)
+        if self.services.playback is not None:
+            self.services.playback.controller.queue.move(episode_id, index)
 
     def _on_queue_changed(self) -> None:
         self.up_next_page.reload()
@@ -348,14 +365,24 @@ class MainWindow(QMainWindow):
     def _on_playback_state_changed(self, state: str) -> None:
         self.now_playing.set_playing(state in ("playing", "loading"))
 
-    def _on_playback_episode_changed(self, details: EpisodeDetails) -> None:
-        self.now_playing.set_episode(details.title, details.podcast_title, details.duration_ms or 0)
-        self.now_playing.set_chapters(details.chapters)
-        self.setWindowTitle(f"{details.title} — Castwise")
+    def _on_playback_episode_changed(self, media: EpisodeMedia) -> None:
+        self.now_playing.set_episode(media.title, None, media.duration_ms or 0)
+        self.now_playing.set_chapters(list(media.chapters))
+        self.setWindowTitle(f"{media.title} — Castwise")
+        self.services.tasks.submit(
+            self.services.catalog.details, media.episode_id, key="now-playing",
+            on_result=self._on_now_playing_details_loaded,
+        )
 
-    def _on_playback_media_ended(self, _episode_id: int) -> None:
+    def _on_now_playing_details_loaded(self, details: EpisodeDetails | None) -> None:
+        playback = self.services.playback
+        if details is None or playback is None or playback.current is None:
+            return
+        if playback.current.episode_id == details.episode_id:
+            self.now_playing.set_titles(details.title, details.podcast_title)
+
+    def _on_playback_episode_completed(self, _episode_id: int) -> None:
         self.library_page.reload()
-        self.up_next_page.reload()
 
     def _on_task_error(self, error: BaseException) -> None:
         log.warning("task failed: %s", error, exc_info=error if not isinstance(error, Exception) else None)
@@ -370,5 +397,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.services.tasks.cancel_all()
         if self.services.playback is not None:
-            self.services.playback.stop()
+            self.services.playback.stop()  # saves the position now; the engine closes at quit
         super().closeEvent(event)

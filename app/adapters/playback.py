@@ -1,164 +1,185 @@
-"""Playback for the window: engine hooks become queued Qt signals, and the position is read on a
-250 ms GUI-thread timer (never relayed tick by tick from VLC's threads).
+"""Playback for the window: the player's controller turned into Qt signals.
 
-The adapter plays :class:`app.catalog.EpisodeDetails`: it picks the local download when there is
-one, starts at the saved position, and advances to the next episode of the queue when one ends
-(``next_episode`` is asked for it).
+A 250 ms timer on the GUI thread calls :meth:`PlaybackController.tick`: the controller reads the
+engine's position there, saves it, follows chapters and the sleep timer, and notices the end of an
+episode, so its hooks fire on the GUI thread and are re-emitted directly. The engine's own state
+changes arrive on VLC's threads; they are relayed through a private signal, which Qt queues onto
+the GUI thread. No position tick ever crosses a thread.
+
+Positions and durations are milliseconds.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from app.catalog import EpisodeDetails
-from player.engine import Engine, PlaybackError, PlaybackState
+from app.playback import PlaybackStore
+from app.time_text import format_position_ms
+from player.controller import Chapter, EpisodeMedia, PlaybackController, SleepMode
+from player.engine import PlaybackError, PlaybackState
 
 log = logging.getLogger(__name__)
 
 POSITION_INTERVAL_MS = 250
+
+SLEEP_END_OF_EPISODE = -1
+SLEEP_END_OF_CHAPTER = -2
+SLEEP_OFF = 0
 
 
 class PlaybackAdapter(QObject):
     state_changed = Signal(str)
     """The :class:`PlaybackState` value (``playing``, ``paused``, ...)."""
     episode_changed = Signal(object)
-    """The :class:`EpisodeDetails` now loaded."""
+    """The :class:`EpisodeMedia` just opened."""
     position_changed = Signal(int, int)
-    """Position and duration, milliseconds (duration 0 while unknown); every 250 ms while loaded."""
-    media_ended = Signal(int)
-    """The episode id that played to its end."""
+    """Position and duration (0 while unknown), every 250 ms while an episode is open."""
+    chapter_changed = Signal(int, str)
+    """Index and title of the chapter now playing."""
+    episode_completed = Signal(int)
     error_occurred = Signal(str)
     """A message for the listener."""
     rate_changed = Signal(float)
     volume_changed = Signal(int)
+    sleep_changed = Signal(str)
+    """What the sleep timer shows: remaining ``m:ss``, "end of episode/chapter", or empty."""
+    queue_changed = Signal()
 
-    # Private relays: emitted on the engine's thread, delivered queued on the GUI thread.
-    _engine_state_changed = Signal(str)
-    _engine_media_ended = Signal()
-    _engine_error_occurred = Signal(str)
+    _engine_state_changed = Signal(str)  # emitted on the engine's thread, delivered queued
 
-    def __init__(
-        self,
-        engine: Engine,
-        *,
-        next_episode: Callable[[int], EpisodeDetails | None] | None = None,
-        local_file: Callable[[int], str | None] | None = None,
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, controller: PlaybackController, store: PlaybackStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._engine = engine
-        self._next_episode = next_episode
-        self._local_file = local_file
-        self._episode: EpisodeDetails | None = None
+        self.controller = controller
+        self.store = store
         self._timer = QTimer(self)
         self._timer.setInterval(POSITION_INTERVAL_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._engine_state_changed.connect(self._on_engine_state_changed)
-        self._engine_media_ended.connect(self._on_engine_media_ended)
-        self._engine_error_occurred.connect(self._on_engine_error_occurred)
-        engine.state_changed.connect(self._relay_state)
-        engine.media_ended.connect(self._relay_ended)
-        engine.error_occurred.connect(self._relay_error)
+        controller.engine.state_changed.connect(self._relay_engine_state)
+        controller.position_changed.connect(self._on_controller_position_changed)
+        controller.episode_started.connect(self._on_controller_episode_started)
+        controller.episode_completed.connect(self.episode_completed.emit)
+        controller.chapter_changed.connect(self._on_controller_chapter_changed)
+        controller.error_occurred.connect(self._on_controller_error_occurred)
+        controller.sleep_timer_fired.connect(lambda: self.sleep_changed.emit(""))
+        controller.queue.changed.connect(lambda _ids: self.queue_changed.emit())
 
-    # -- hooks (any thread): only emit ------------------------------------------------------
-    def _relay_state(self, _old: PlaybackState, new: PlaybackState) -> None:
+    def _relay_engine_state(self, _old: PlaybackState, new: PlaybackState) -> None:
         self._engine_state_changed.emit(new.value)
-
-    def _relay_ended(self) -> None:
-        self._engine_media_ended.emit()
-
-    def _relay_error(self, error: PlaybackError) -> None:
-        self._engine_error_occurred.emit(str(error))
 
     # -- commands (GUI thread) ------------------------------------------------------------------
     @property
-    def episode(self) -> EpisodeDetails | None:
-        return self._episode
+    def current(self) -> EpisodeMedia | None:
+        return self.controller.current
 
     @property
     def state(self) -> PlaybackState:
-        return self._engine.state
+        return self.controller.state
 
-    def play_episode(self, episode: EpisodeDetails, *, start_ms: int | None = None) -> None:
-        """Load and play ``episode`` from ``start_ms`` (default: where the listener left off)."""
-        location = (self._local_file(episode.episode_id) if self._local_file else None) or episode.media_url
-        if not location:
-            self.error_occurred.emit(self.tr("This episode has nothing to play."))
-            return
-        self._episode = episode
-        start = episode.position_ms if start_ms is None else start_ms
-        duration = episode.duration_ms or 0
-        if duration and start >= duration - 5_000:
-            start = 0  # finished before: play it again from the start
-        self._engine.load(location, start_ms=max(0, start))
-        self._engine.play()
-        self.episode_changed.emit(episode)
-        self._timer.start()
-        self._on_timer_timeout()
-
-    def toggle_play_pause(self) -> None:
-        state = self._engine.state
-        if state in (PlaybackState.PLAYING, PlaybackState.LOADING):
-            self._engine.pause()
-        elif state is PlaybackState.PAUSED:
-            self._engine.resume()
-        elif self._engine.location is not None:
-            self._engine.play()
-            self._timer.start()
-
-    def seek(self, position_ms: int) -> None:
-        self._engine.seek(max(0, position_ms))
-        self._on_timer_timeout()
-
-    def skip(self, delta_ms: int) -> None:
-        self.seek(self._engine.position_ms() + delta_ms)
-
-    def set_rate(self, rate: float) -> None:
+    def open(self, media: EpisodeMedia, *, start_ms: int | None = None) -> None:
+        """Play ``media`` (from ``start_ms`` when given, else where the listener left off)."""
+        if start_ms is not None:
+            media = EpisodeMedia(**{**media.__dict__, "start_ms": max(0, start_ms)})
         try:
-            self._engine.set_rate(rate)
+            self.controller.open(media)
         except ValueError as error:
             self.error_occurred.emit(str(error))
             return
-        self.rate_changed.emit(self._engine.rate)
+        self._timer.start()
+
+    def toggle_play_pause(self) -> None:
+        self.controller.toggle()
+        self._timer.start()
+
+    def seek(self, position_ms: int) -> None:
+        self.controller.seek(position_ms)
+        self._on_timer_timeout()
+
+    def skip(self, delta_ms: int) -> None:
+        if delta_ms >= 0:
+            self.controller.skip_forward_s = delta_ms / 1000
+            self.controller.skip_forward()
+        else:
+            self.controller.skip_back_s = -delta_ms / 1000
+            self.controller.skip_back()
+        self._on_timer_timeout()
+
+    def next_chapter(self) -> None:
+        self.controller.next_chapter()
+
+    def previous_chapter(self) -> None:
+        self.controller.previous_chapter()
+
+    def set_rate(self, rate: float) -> None:
+        try:
+            self.controller.set_rate(rate)
+        except ValueError as error:
+            self.error_occurred.emit(str(error))
+            return
+        self.rate_changed.emit(self.controller.rate)
 
     def set_volume(self, volume: int) -> None:
-        self._engine.set_volume(min(100, max(0, volume)))
-        self.volume_changed.emit(self._engine.volume)
+        self.controller.set_volume(min(100, max(0, volume)))
+        self.volume_changed.emit(self.controller.volume)
+
+    def set_sleep(self, minutes: int) -> None:
+        """Minutes from now, or SLEEP_END_OF_EPISODE / SLEEP_END_OF_CHAPTER / SLEEP_OFF."""
+        if minutes == SLEEP_OFF:
+            self.controller.cancel_sleep()
+        elif minutes == SLEEP_END_OF_EPISODE:
+            self.controller.sleep_at_end_of_episode()
+        elif minutes == SLEEP_END_OF_CHAPTER:
+            self.controller.sleep_at_end_of_chapter()
+        else:
+            self.controller.sleep_after(minutes)
+        self._show_sleep()
 
     def position_ms(self) -> int:
-        return self._engine.position_ms()
+        return self.controller.position_ms()
 
     def stop(self) -> None:
-        self._engine.stop()
+        self.controller.stop()
         self._timer.stop()
+
+    def quit(self) -> None:
+        """Save the position and release the engine (window closing)."""
+        self._timer.stop()
+        self.controller.quit()
 
     # -- slots (GUI thread) ---------------------------------------------------------------------
     @Slot()
     def _on_timer_timeout(self) -> None:
-        self.position_changed.emit(self._engine.position_ms(), self._engine.duration_ms() or 0)
+        self.controller.tick()
+        self._show_sleep()
+
+    def _on_controller_position_changed(self, position_ms: int, duration_ms: int | None) -> None:
+        self.position_changed.emit(position_ms, duration_ms or 0)
+
+    def _on_controller_episode_started(self, media: EpisodeMedia) -> None:
+        self._timer.start()
+        self.episode_changed.emit(media)
+        self.rate_changed.emit(self.controller.rate)
+
+    def _on_controller_chapter_changed(self, index: int, chapter: Chapter) -> None:
+        self.chapter_changed.emit(index, chapter.title)
+
+    def _on_controller_error_occurred(self, _episode_id: int, error: PlaybackError) -> None:
+        self.error_occurred.emit(str(error))
 
     @Slot(str)
     def _on_engine_state_changed(self, state: str) -> None:
-        if state in (PlaybackState.STOPPED.value, PlaybackState.ERROR.value, PlaybackState.IDLE.value):
-            self._timer.stop()
         self.state_changed.emit(state)
 
-    @Slot()
-    def _on_engine_media_ended(self) -> None:
-        finished = self._episode
-        self._on_timer_timeout()
-        self._timer.stop()
-        if finished is None:
-            return
-        self.media_ended.emit(finished.episode_id)
-        following = self._next_episode(finished.episode_id) if self._next_episode else None
-        if following is not None:
-            self.play_episode(following, start_ms=0)
-
-    @Slot(str)
-    def _on_engine_error_occurred(self, message: str) -> None:
-        self._timer.stop()
-        self.error_occurred.emit(message)
+    def _show_sleep(self) -> None:
+        mode = self.controller.sleep_mode
+        if mode is None:
+            text = ""
+        elif mode is SleepMode.AFTER_TIME:
+            text = format_position_ms((self.controller.sleep_remaining_s() or 0) * 1000)
+        elif mode is SleepMode.END_OF_EPISODE:
+            text = self.tr("End of episode")
+        else:
+            text = self.tr("End of chapter")
+        self.sleep_changed.emit(text)

@@ -146,10 +146,15 @@ class NowPlayingBar(QWidget):
 
     # -- state shown ------------------------------------------------------------------------
     def set_episode(self, title: str | None, podcast_title: str | None, duration_ms: int) -> None:
-        self.title_label.setText(f"{title} — {podcast_title}" if title and podcast_title else title or self.tr("Nothing playing"))
+        self.set_titles(title, podcast_title)
         self.set_duration(duration_ms)
         self.set_chapters([])
         self._set_enabled(title is not None)
+
+    def set_titles(self, title: str | None, podcast_title: str | None) -> None:
+        self.title_label.setText(
+            f"{title} — {podcast_title}" if title and podcast_title else title or self.tr("Nothing playing")
+        )
 
     def set_duration(self, duration_ms: int) -> None:
         self._duration_ms = max(0, duration_ms)

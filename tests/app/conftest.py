@@ -55,11 +55,10 @@ def feed_server(http_server: LocalHTTPServer, speech_clips: dict[str, Clip]) -> 
 @pytest.fixture
 def app_window(qtbot, castwise_home: Path):  # type: ignore[no-untyped-def]
     """The real main window over a fresh library, with VLC playing through a dummy output."""
-    from app.bootstrap import build, create_engine_for_app
+    from app.bootstrap import build
     from player.vlc_engine import VlcEngine
 
     engine = VlcEngine(extra_options=("--aout=adummy",))
-    assert create_engine_for_app is not None
     application = build(engine=engine, log_to_file=True)
     window = application.window
     qtbot.addWidget(window)

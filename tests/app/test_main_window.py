@@ -85,7 +85,7 @@ def test_play_seek_speed_and_queue_advance_through_vlc(qtbot, app_window, feed_s
     # Near the end: when Episode One ends, Episode Two from Up Next starts by itself.
     bar.seek_requested.emit(7_000)
     qtbot.waitUntil(
-        lambda: playback.episode is not None and playback.episode.episode_id == second_id, timeout=20_000
+        lambda: playback.current is not None and playback.current.episode_id == second_id, timeout=20_000
     )
     qtbot.waitUntil(lambda: bar.title_label.text().startswith("Episode Two"), timeout=5_000)
     qtbot.waitUntil(lambda: app_window.services.catalog.queue_ids() == [], timeout=5_000)
@@ -109,3 +109,28 @@ def test_keyboard_shortcuts_drive_the_now_playing_bar(qtbot, app_window, feed_se
     for control in (bar.play_button, bar.skip_back_button, bar.skip_forward_button, bar.seek_slider,
                     bar.speed_combo, bar.volume_slider, bar.sleep_button, bar.timeline_lane):
         assert control.accessibleName(), control
+
+
+def test_playing_saves_the_position_and_marks_finished_episodes_played(qtbot, app_window, feed_server) -> None:
+    window = app_window.window
+    playback = app_window.services.playback
+    catalog = app_window.services.catalog
+    subscribe(qtbot, window, feed_server.url("/feed.xml"))
+    model = window.library_page.episode_model
+    episode_id = model.data(model.index(0, 0), EpisodeRole.EPISODE_ID)
+    window.play_episode(episode_id)
+    qtbot.waitUntil(lambda: playback.state.value == "playing", timeout=15_000)
+    window.now_playing.seek_requested.emit(3_000)
+    window.now_playing.play_pause_requested.emit()  # pause: the position is stored at once
+    qtbot.waitUntil(lambda: playback.state.value == "paused", timeout=5_000)
+    row = next(r for r in catalog.episodes(None) if r.episode_id == episode_id)
+    assert 2_500 <= row.position_ms <= 4_500 and not row.played
+    window.now_playing.seek_requested.emit(7_500)
+    window.now_playing.play_pause_requested.emit()
+    qtbot.waitUntil(lambda: next(r for r in catalog.episodes(None) if r.episode_id == episode_id).played,
+                    timeout=15_000)
+    # The list on screen follows: the finished episode reads "Played".
+    window.library_page.show_podcast(model.row_at(0).podcast_id)
+    qtbot.waitUntil(lambda: any(
+        model.row_at(r).episode_id == episode_id and model.data(model.index(r, EpisodeColumn.STATE)) == "Played"
+        for r in range(model.rowCount())), timeout=5_000)
