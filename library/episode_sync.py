@@ -14,7 +14,7 @@ from dataclasses import asdict
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from library.db.models import Episode, Podcast
@@ -153,7 +153,7 @@ def sync_episodes(
     # Feeds list newest first; insert oldest first (undated items keep their relative order).
     fresh.sort(key=lambda item: (item[1].published or _OLDEST, -item[0]))
     seen_now: set[str] = set()
-    new = 0
+    rows: list[dict[str, Any]] = []
     for _position, parsed in fresh:
         values = episode_values(parsed)
         identity = values["guid"] or values["enclosure_url"]
@@ -161,7 +161,10 @@ def sync_episodes(
             continue  # duplicates the parser let through (no guid, same file): merged
         if identity:
             seen_now.add(identity)
-        session.add(Episode(podcast_id=podcast.id, first_seen_at=now, last_seen_at=now, **values))
-        new += 1
+        rows.append({**values, "podcast_id": podcast.id, "first_seen_at": now, "last_seen_at": now})
     session.flush()
-    return new, updated
+    if rows:
+        # One executemany without RETURNING: several times faster than ORM objects for the
+        # thousands of episodes of a first subscription.
+        session.execute(insert(Episode), rows)
+    return len(rows), updated
