@@ -58,7 +58,7 @@ class PremiumEpisodePublic(BaseModel):
 class PriceCreate(_Request):
     """A price for a whole show (``episode_id`` null) or one premium episode. Amounts are in cents."""
 
-    episode_id: int | None = None
+    episode_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     amount_cents: int = Field(ge=50, le=100_000_00)
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
 
@@ -74,7 +74,7 @@ class PricePublic(BaseModel):
 
 
 class CheckoutCreate(_Request):
-    price_id: int
+    price_id: int = Field(ge=1, le=2**31 - 1)
 
 
 class CheckoutPublic(BaseModel):

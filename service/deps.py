@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Request, status
 from sqlalchemy.orm import Session
 
 from service.context import ServiceContext
@@ -20,6 +20,10 @@ from service.models import DeviceSession, User
 from service.security import TokenError
 
 ACCESS_COOKIE = "castwise_access"
+MAX_ID = 2**31 - 1
+
+ObjectId = Annotated[int, Path(ge=1, le=MAX_ID, description="an object id")]
+"""Ids in paths are positive 32-bit integers: anything else is a 422, never a database error."""
 
 
 def get_context(request: Request) -> ServiceContext:

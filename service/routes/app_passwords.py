@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response, status
 from sqlalchemy import select
 
 from protocol.accounts import AppPasswordCreate, AppPasswordCreated, AppPasswordPublic
-from service.deps import ContextDep, CurrentUser, SessionDep, not_found
+from service.deps import ContextDep, CurrentUser, ObjectId, SessionDep, not_found
 from service.models import AppPassword
 from service.security import new_token
 
@@ -33,7 +33,7 @@ def create_app_password(body: AppPasswordCreate, user: CurrentUser, context: Con
 
 @router.delete("/{app_password_id}", status_code=status.HTTP_204_NO_CONTENT,
                responses={404: {"description": "no such app password"}})
-def delete_app_password(app_password_id: int, user: CurrentUser, db: SessionDep) -> Response:
+def delete_app_password(app_password_id: ObjectId, user: CurrentUser, db: SessionDep) -> Response:
     row = db.get(AppPassword, app_password_id)
     if row is None or row.user_id != user.id:
         raise not_found("no such app password")

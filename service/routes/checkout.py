@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from protocol.store import CheckoutCreate, CheckoutPublic, PricePublic, PurchasePublic
 from service import store
-from service.deps import ContextDep, CurrentUser, SessionDep, not_found
+from service.deps import ContextDep, CurrentUser, ObjectId, SessionDep, not_found
 from service.models import Price, Purchase, Show
 from service.payments import WebhookRejected
 from service.routes.shows import price_public
@@ -46,7 +46,7 @@ def list_purchases(user: CurrentUser, db: SessionDep) -> list[PurchasePublic]:
 
 
 @router.get("/purchases/{purchase_id}", response_model=PurchasePublic, responses={404: {"description": "no such purchase"}})
-def read_purchase(purchase_id: int, user: CurrentUser, db: SessionDep) -> PurchasePublic:
+def read_purchase(purchase_id: ObjectId, user: CurrentUser, db: SessionDep) -> PurchasePublic:
     row = db.get(Purchase, purchase_id)
     if row is None or row.user_id != user.id:
         raise not_found("no such purchase")

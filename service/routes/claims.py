@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from protocol.store import ClaimCreate, ClaimPublic
 from service import store
-from service.deps import ContextDep, CurrentUser, SessionDep, not_found
+from service.deps import ContextDep, CurrentUser, ObjectId, SessionDep, not_found
 from service.models import FeedClaim
 
 router = APIRouter(prefix="/api/v1/claims", tags=["creators"])
@@ -45,13 +45,13 @@ def _own_claim(db: SessionDep, user_id: int, claim_id: int) -> FeedClaim:
 
 
 @router.get("/{claim_id}", response_model=ClaimPublic, responses={404: {"description": "no such claim"}})
-def read_claim(claim_id: int, user: CurrentUser, db: SessionDep) -> ClaimPublic:
+def read_claim(claim_id: ObjectId, user: CurrentUser, db: SessionDep) -> ClaimPublic:
     return claim_public(_own_claim(db, user.id, claim_id))
 
 
 @router.post("/{claim_id}/verify", response_model=ClaimPublic,
              responses={404: {"description": "no such claim"}, 422: {"description": "token missing or feed unreadable"}})
-def verify_claim(claim_id: int, user: CurrentUser, context: ContextDep, db: SessionDep) -> ClaimPublic:
+def verify_claim(claim_id: ObjectId, user: CurrentUser, context: ContextDep, db: SessionDep) -> ClaimPublic:
     claim = _own_claim(db, user.id, claim_id)
     if claim.show_id is None:
         store.verify_claim(db, context, claim=claim)

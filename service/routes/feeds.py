@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, StreamingResponse
 from sqlalchemy import or_, select
 
 from service import feedxml, store
-from service.deps import ContextDep, SessionDep, not_found
+from service.deps import ContextDep, ObjectId, SessionDep, not_found
 from service.fetch import FetchError, check_url
 from service.models import Entitlement, PremiumEpisode, Show, User
 
@@ -24,7 +24,7 @@ router = APIRouter(tags=["private feeds"])
 
 @router.get("/feeds/{user_id}/{show_id}/{token}.xml", response_class=Response,
             responses={200: {"content": {"application/rss+xml": {}}}, 404: {"description": "unknown or revoked"}})
-def private_feed(user_id: int, show_id: int, token: str, context: ContextDep, db: SessionDep) -> Response:
+def private_feed(user_id: ObjectId, show_id: ObjectId, token: str, context: ContextDep, db: SessionDep) -> Response:
     user = db.get(User, user_id)
     show = db.get(Show, show_id)
     if user is None or show is None:
@@ -54,8 +54,8 @@ def private_feed(user_id: int, show_id: int, token: str, context: ContextDep, db
 
 
 @router.get("/media/{episode_id}", responses={200: {"content": {"audio/mpeg": {}}}, 404: {"description": "no access"}})
-def media(episode_id: int, request: Request, context: ContextDep, db: SessionDep,
-          u: int = Query(ge=1), exp: int = Query(ge=0), sig: str = Query(min_length=10, max_length=100)) -> Response:
+def media(episode_id: ObjectId, request: Request, context: ContextDep, db: SessionDep,
+          u: int = Query(ge=1, le=2**31 - 1), exp: int = Query(ge=0, le=2**40), sig: str = Query(min_length=10, max_length=100)) -> Response:
     episode = db.get(PremiumEpisode, episode_id)
     user = db.get(User, u)
     if episode is None or user is None or exp < time.time():

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from protocol.accounts import SessionPublic
 from service import accounts
-from service.deps import AuthDep, SessionDep, not_found
+from service.deps import AuthDep, ObjectId, SessionDep, not_found
 from service.models import DeviceSession
 
 router = APIRouter(prefix="/api/v1/sessions", tags=["sessions"])
@@ -22,7 +22,7 @@ def list_sessions(auth: AuthDep, db: SessionDep) -> list[SessionPublic]:
 
 
 @router.delete("/{session_id}", status_code=status.HTTP_204_NO_CONTENT, responses={404: {"description": "no such session"}})
-def revoke_session(session_id: int, auth: AuthDep, db: SessionDep) -> Response:
+def revoke_session(session_id: ObjectId, auth: AuthDep, db: SessionDep) -> Response:
     row = db.get(DeviceSession, session_id)
     if row is None or row.user_id != auth.user.id or row.revoked_at is not None:
         raise not_found("no such session")

@@ -18,7 +18,7 @@ from protocol.store import (
 )
 from service import store
 from service.db import utcnow
-from service.deps import ContextDep, CurrentUser, SessionDep, not_found
+from service.deps import ContextDep, CurrentUser, ObjectId, SessionDep, not_found
 from service.fetch import check_url
 from service.models import PremiumEpisode, Price, Purchase, Show
 from service.security import new_token
@@ -57,12 +57,12 @@ def list_shows(user: CurrentUser, db: SessionDep) -> list[ShowPublic]:
 
 
 @router.get("/shows/{show_id}", response_model=ShowPublic, responses=NOT_FOUND)
-def read_show(show_id: int, user: CurrentUser, db: SessionDep) -> ShowPublic:
+def read_show(show_id: ObjectId, user: CurrentUser, db: SessionDep) -> ShowPublic:
     return show_public(own_show(db, user.id, show_id))
 
 
 @router.put("/shows/{show_id}/source", response_model=ShowPublic, responses=NOT_FOUND)
-def set_source_feed(show_id: int, body: SourceFeedCreate, user: CurrentUser, context: ContextDep,
+def set_source_feed(show_id: ObjectId, body: SourceFeedCreate, user: CurrentUser, context: ContextDep,
                     db: SessionDep) -> ShowPublic:
     show = own_show(db, user.id, show_id)
     check_url(body.url, allow_internal=context.settings.allow_internal_fetch)
@@ -72,14 +72,14 @@ def set_source_feed(show_id: int, body: SourceFeedCreate, user: CurrentUser, con
 
 
 @router.post("/shows/{show_id}/source/sync", response_model=list[PremiumEpisodePublic], responses=NOT_FOUND)
-def sync_source_feed(show_id: int, user: CurrentUser, context: ContextDep, db: SessionDep) -> list[PremiumEpisodePublic]:
+def sync_source_feed(show_id: ObjectId, user: CurrentUser, context: ContextDep, db: SessionDep) -> list[PremiumEpisodePublic]:
     show = own_show(db, user.id, show_id)
     store.mirror_source_feed(db, context, show=show)
     return list_episodes(show_id, user, db)
 
 
 @router.get("/shows/{show_id}/episodes", response_model=list[PremiumEpisodePublic], responses=NOT_FOUND)
-def list_episodes(show_id: int, user: CurrentUser, db: SessionDep) -> list[PremiumEpisodePublic]:
+def list_episodes(show_id: ObjectId, user: CurrentUser, db: SessionDep) -> list[PremiumEpisodePublic]:
     own_show(db, user.id, show_id)
     rows = db.scalars(select(PremiumEpisode).where(PremiumEpisode.show_id == show_id)
                       .order_by(PremiumEpisode.published_at.desc(), PremiumEpisode.id))
@@ -88,7 +88,7 @@ def list_episodes(show_id: int, user: CurrentUser, db: SessionDep) -> list[Premi
 
 @router.post("/shows/{show_id}/episodes", status_code=status.HTTP_201_CREATED, response_model=PremiumEpisodePublic,
              responses={**NOT_FOUND, 413: {"description": "file too large"}})
-def upload_episode(show_id: int, title: Annotated[str, Form(min_length=1, max_length=500)],
+def upload_episode(show_id: ObjectId, title: Annotated[str, Form(min_length=1, max_length=500)],
                    media: Annotated[UploadFile, File()], user: CurrentUser, context: ContextDep,
                    db: SessionDep, description: Annotated[str, Form(max_length=20000)] = "") -> PremiumEpisodePublic:
     own_show(db, user.id, show_id)
@@ -108,7 +108,7 @@ def upload_episode(show_id: int, title: Annotated[str, Form(min_length=1, max_le
 
 @router.post("/shows/{show_id}/prices", status_code=status.HTTP_201_CREATED, response_model=PricePublic,
              responses=NOT_FOUND)
-def create_price(show_id: int, body: PriceCreate, user: CurrentUser, db: SessionDep) -> PricePublic:
+def create_price(show_id: ObjectId, body: PriceCreate, user: CurrentUser, db: SessionDep) -> PricePublic:
     show = own_show(db, user.id, show_id)
     if body.episode_id is not None:
         episode = db.get(PremiumEpisode, body.episode_id)
@@ -125,7 +125,7 @@ def create_price(show_id: int, body: PriceCreate, user: CurrentUser, db: Session
 
 
 @router.get("/shows/{show_id}/prices", response_model=list[PricePublic], responses=NOT_FOUND)
-def list_prices(show_id: int, user: CurrentUser, db: SessionDep) -> list[PricePublic]:
+def list_prices(show_id: ObjectId, user: CurrentUser, db: SessionDep) -> list[PricePublic]:
     show = own_show(db, user.id, show_id)
     return [price_public(row, show.title)
             for row in db.scalars(select(Price).where(Price.show_id == show.id).order_by(Price.id))]
@@ -133,7 +133,7 @@ def list_prices(show_id: int, user: CurrentUser, db: SessionDep) -> list[PricePu
 
 @router.delete("/prices/{price_id}", status_code=status.HTTP_204_NO_CONTENT,
                responses={404: {"description": "no such price"}})
-def withdraw_price(price_id: int, user: CurrentUser, db: SessionDep) -> Response:
+def withdraw_price(price_id: ObjectId, user: CurrentUser, db: SessionDep) -> Response:
     price = db.get(Price, price_id)
     if price is None:
         raise not_found("no such price")
@@ -144,7 +144,7 @@ def withdraw_price(price_id: int, user: CurrentUser, db: SessionDep) -> Response
 
 
 @router.get("/shows/{show_id}/sales", response_model=list[SalesPoint], responses=NOT_FOUND)
-def sales(show_id: int, user: CurrentUser, db: SessionDep) -> list[SalesPoint]:
+def sales(show_id: ObjectId, user: CurrentUser, db: SessionDep) -> list[SalesPoint]:
     """Paid purchases per UTC day (refunded and disputed ones are not counted)."""
     own_show(db, user.id, show_id)
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
