@@ -101,6 +101,15 @@ def secret_store() -> Any:
     return SecretStore(resolve_paths().config, confirm_plaintext=_confirm_plaintext)
 
 
+def subscriptions_service(library: Library) -> Any:
+    """The subscriptions service as the listener configured it (keyring, refresh concurrency)."""
+    from library.settings import REFRESH_CONCURRENCY, Settings
+    from library.subscriptions import Subscriptions
+
+    concurrency = Settings(library).get(REFRESH_CONCURRENCY)
+    return Subscriptions(library, secrets=secret_store(), concurrency=concurrency)
+
+
 def _date(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d") if value else "----------"
 
@@ -129,9 +138,9 @@ def _subscribe(args: argparse.Namespace) -> int:
         password = getpass.getpass(f"Password for {args.username}: ")
 
     def body(library: Library) -> int:
-        from library.subscriptions import AlreadySubscribedError, Subscriptions
+        from library.subscriptions import AlreadySubscribedError
 
-        service = Subscriptions(library, secrets=secret_store())
+        service = subscriptions_service(library)
         try:
             report = service.subscribe(args.url, username=args.username, password=password)
         except AlreadySubscribedError as error:
@@ -152,11 +161,10 @@ def _subscribe(args: argparse.Namespace) -> int:
 def _unsubscribe(args: argparse.Namespace) -> int:
     def body(library: Library) -> int:
         from library.db.lookup import resolve_podcast
-        from library.subscriptions import Subscriptions
 
         with library.session() as session:
             podcast_id = resolve_podcast(session, args.podcast).id
-        title = Subscriptions(library, secrets=secret_store()).unsubscribe(podcast_id)
+        title = subscriptions_service(library).unsubscribe(podcast_id)
         print(f"Unsubscribed from {title} (id {podcast_id})")
         return 0
 
@@ -203,13 +211,12 @@ def outcome_line(report: FeedReport) -> str:
 def _refresh(args: argparse.Namespace) -> int:
     def body(library: Library) -> int:
         from library.db.lookup import resolve_podcast
-        from library.subscriptions import Subscriptions
 
         ids: list[int] | None = None
         if args.podcasts and not args.all:
             with library.session() as session:
                 ids = [resolve_podcast(session, reference).id for reference in args.podcasts]
-        service = Subscriptions(library, secrets=secret_store())
+        service = subscriptions_service(library)
         reports = service.refresh(ids, on_progress=None if args.json else ProgressBar())
         if args.json:
             _print_json({"feeds": [report.to_json() for report in reports]})

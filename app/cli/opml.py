@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _import(args: argparse.Namespace) -> int:
-    from app.cli.library import ProgressBar, outcome_line, run_with_library, secret_store
+    from app.cli.library import ProgressBar, outcome_line, run_with_library, subscriptions_service
     from library.errors import OpmlError
 
     try:
@@ -47,7 +47,6 @@ def _import(args: argparse.Namespace) -> int:
 
     def body(library: Library) -> int:
         from library.opml import read_opml_document
-        from library.subscriptions import Subscriptions
 
         try:
             document = read_opml_document(data)
@@ -56,7 +55,7 @@ def _import(args: argparse.Namespace) -> int:
             return 1
         for skipped in document.skipped:
             print(f"skipped       {skipped.title or skipped.url}: {skipped.reason}")
-        service = Subscriptions(library, secrets=secret_store())
+        service = subscriptions_service(library)
         feeds = [(entry.feed_url, entry.title) for entry in document.entries]
         reports, already = service.add_many(feeds, on_progress=ProgressBar())
         for report in reports:
@@ -72,16 +71,15 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from app.cli.library import run_with_library, secret_store
+    from app.cli.library import run_with_library, subscriptions_service
 
     def body(library: Library) -> int:
         from sqlalchemy import func, select
 
         from library.db.models import AuthKind, Podcast
         from library.opml import OpmlEntry, write_opml
-        from library.subscriptions import Subscriptions
 
-        service = Subscriptions(library, secrets=secret_store())
+        service = subscriptions_service(library)
         with library.session() as session:
             podcasts = list(session.scalars(select(Podcast).order_by(func.lower(Podcast.title), Podcast.id)))
         entries = []
