@@ -76,6 +76,7 @@ class DownloadHandle:
         self._progress = DownloadProgress(download_id, url, target, DownloadState.QUEUED)
         self._stop = threading.Event()  # raised to pause or cancel a running attempt
         self._cancel_requested = False
+        self._attempt: Attempt | None = None  # the HTTP attempt under way, to abort a stalled read
         self._settled = threading.Condition(manager._lock)
         # Every state change bumps _changes; _announced catches up once observers have heard of
         # it, so wait() returns only after the state_changed callbacks for that state ran.
@@ -211,6 +212,8 @@ class DownloadManager:
             for handle in self._handles.values():
                 if handle.state is DownloadState.RUNNING:
                     handle._stop.set()
+                    if handle._attempt is not None:
+                        handle._attempt.abort()
             self._work_ready.notify_all()
             workers = list(self._workers)
         for worker in workers:
@@ -236,7 +239,9 @@ class DownloadManager:
     def _pause(self, handle: DownloadHandle) -> None:
         with self._lock:
             if handle.state is DownloadState.RUNNING:
-                handle._stop.set()  # the worker notices after the current chunk
+                handle._stop.set()  # the worker notices after the current chunk...
+                if handle._attempt is not None:
+                    handle._attempt.abort()  # ...or at once when the server is silent
                 return
             if handle.state is not DownloadState.QUEUED:
                 return
@@ -260,6 +265,8 @@ class DownloadManager:
             if handle.state is DownloadState.RUNNING:
                 handle._cancel_requested = True
                 handle._stop.set()  # the worker deletes the part file when it stops
+                if handle._attempt is not None:
+                    handle._attempt.abort()
                 return
             if handle.state in (DownloadState.COMPLETED, DownloadState.CANCELLED):
                 return
@@ -336,22 +343,27 @@ class DownloadManager:
             before = partial.size()
             attempt = Attempt(self._client, handle.url, partial, handle._stop, on_bytes,
                               chunk_size=self.chunk_size, headers=handle.headers)
+            with self._lock:
+                handle._attempt = attempt
             try:
                 outcome = attempt.run()
             except RetryableError as error:
-                failures = 0 if partial.size() > before else failures + 1
-                if failures >= self.retry.attempts or attempts >= self.retry.max_total_attempts:
-                    self._finish(handle, DownloadState.FAILED, DownloadNetworkError(
-                        f"Could not download “{handle.target.name}”: {error}. "
-                        "It will resume from where it stopped when you try again.", url=handle.url))
-                    return
-                delay = 0.0 if failures == 0 else self.retry.delay_s(failures, error.retry_after_s)
-                log.info("download %s: %s; retrying in %.1f s", handle.id, error, delay)
-                if delay and handle._stop.wait(delay):
+                if handle._stop.is_set():  # the failure is the pause or cancel cutting the read
                     outcome = AttemptOutcome.STOPPED
                 else:
-                    meter.reset(partial.size())
-                    continue
+                    failures = 0 if partial.size() > before else failures + 1
+                    if failures >= self.retry.attempts or attempts >= self.retry.max_total_attempts:
+                        self._finish(handle, DownloadState.FAILED, DownloadNetworkError(
+                            f"Could not download “{handle.target.name}”: {error}. "
+                            "It will resume from where it stopped when you try again.", url=handle.url))
+                        return
+                    delay = 0.0 if failures == 0 else self.retry.delay_s(failures, error.retry_after_s)
+                    log.info("download %s: %s; retrying in %.1f s", handle.id, error, delay)
+                    if delay and handle._stop.wait(delay):
+                        outcome = AttemptOutcome.STOPPED
+                    else:
+                        meter.reset(partial.size())
+                        continue
             except DownloadError as error:
                 partial.discard()
                 self._finish(handle, DownloadState.FAILED, error)

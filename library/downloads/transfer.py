@@ -17,9 +17,10 @@ import json
 import os
 import re
 import shutil
+import socket
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from enum import Enum
@@ -168,6 +169,20 @@ class Attempt:
     on_bytes: Callable[[int, int | None], None]
     chunk_size: int = 1 << 20
     headers: dict[str, str] | None = None
+    _response: httpx.Response | None = field(default=None, init=False, repr=False)
+
+    def abort(self) -> None:
+        """Wake a transfer blocked on a silent server (from another thread): shutting the
+        socket down makes the pending read return, so pause and cancel take effect now rather
+        than after the read timeout. The caller sets ``stop`` first."""
+        response = self._response
+        stream = response.extensions.get("network_stream") if response is not None else None
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed
 
     def run(self) -> AttemptOutcome:
         info = self.partial.load(self.url)
@@ -184,8 +199,17 @@ class Attempt:
                 headers["If-Range"] = info.validator
         try:
             with self.client.stream("GET", self.url, headers=headers) as response:
-                return self._receive(response, info, offset)
+                self._response = response
+                try:
+                    if self.stop.is_set():  # stopped while connecting
+                        return AttemptOutcome.STOPPED
+                    return self._receive(response, info, offset)
+                finally:
+                    # The connection goes back to the pool now: abort() must not touch it.
+                    self._response = None
         except httpx.TransportError as error:
+            if self.stop.is_set():  # the read was cut short by abort()
+                return AttemptOutcome.STOPPED
             raise RetryableError(f"the connection failed: {_describe(error)}") from error
 
     # -- response handling -------------------------------------------------------------------

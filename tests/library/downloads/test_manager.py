@@ -315,3 +315,38 @@ def test_bad_requests_are_refused_up_front(http_server: LocalHTTPServer, manager
     manager.enqueue(url, tmp_path / "twice.mp3")
     with pytest.raises(DownloadTargetError, match="already being downloaded"):
         manager.enqueue(url, tmp_path / "twice.mp3")
+
+
+def test_pause_and_cancel_take_effect_while_the_server_is_silent(
+    http_server: LocalHTTPServer, tmp_path: Path
+) -> None:
+    # The server announces more than it sends, then says nothing: the read blocks. With an
+    # hour-long read timeout only an active abort lets pause and cancel through.
+    body = payload(100_000, seed=9)
+    url = http_server.add("/stall.mp3", Resource(body=body, declared_length=len(body) + 1))
+    with DownloadManager(retry=FAST_RETRY, timeout_s=3600, progress_interval_s=0.0) as manager:
+        for action, expected in (("pause", DownloadState.PAUSED), ("cancel", DownloadState.CANCELLED)):
+            everything = wait_for_bytes(manager, len(body))
+            target = tmp_path / f"{action}.mp3"
+            handle = manager.enqueue(url, target)
+            assert everything.wait(WAIT_S)
+
+            getattr(handle, action)()
+
+            assert handle.wait(WAIT_S) is expected
+            assert not target.exists()
+    assert leftovers(tmp_path) == ["pause.mp3.part", "pause.mp3.part.json"]
+
+
+def test_a_redirected_enclosure_downloads_from_where_it_leads(
+    http_server: LocalHTTPServer, manager: DownloadManager, tmp_path: Path
+) -> None:
+    body = payload(200_000, seed=10)
+    final = http_server.add("/cdn/file.mp3", Resource(body=body, cut_after=80_000, cut_times=1))
+    url = http_server.add("/track/ep.mp3", Resource(status=302, redirect_to=final))
+
+    handle = manager.enqueue(url, tmp_path / "ep.mp3")
+
+    assert handle.wait(WAIT_S) is DownloadState.COMPLETED, handle.error
+    assert (tmp_path / "ep.mp3").read_bytes() == body
+    assert "Range" in http_server.requests_for("/cdn/file.mp3")[1].headers
