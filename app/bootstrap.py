@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
+from app.adapters.downloads import DownloadsAdapter
 from app.adapters.playback import PlaybackAdapter
 from app.artwork import ArtworkLoader
 from app.catalog import LibraryCatalog
@@ -19,6 +21,8 @@ from app.playback import build_controller, create_engine
 from app.preferences import Preferences
 from app.tasks import TaskRunner
 from library.db import Library, open_library
+from library.downloads.episodes import EpisodeDownloads
+from library.downloads.manager import DownloadManager
 from library.paths import Paths, resolve_paths
 from library.subscriptions import Subscriptions
 from player.engine import Engine
@@ -39,6 +43,9 @@ class Application:
     def close(self) -> None:
         self.services.tasks.cancel_all()
         self.services.tasks.wait_for_done(5_000)
+        if self.services.downloads is not None:
+            self.services.downloads.downloads.close()
+            self.services.downloads.downloads.manager.close()
         if self.services.playback is not None:
             self.services.playback.quit()  # saves the position, then releases the engine
         else:
@@ -69,6 +76,9 @@ def build(
         skip_back_s=float(preferences.get("skip_back_s")),
     )
     playback = PlaybackAdapter(controller, store)
+    folder = str(preferences.get("download_folder"))
+    episode_downloads = EpisodeDownloads(library, DownloadManager(), folder=Path(folder) if folder else None)
+    downloads = DownloadsAdapter(episode_downloads, tasks)
     services = Services(
         catalog=catalog,
         tasks=tasks,
@@ -77,6 +87,7 @@ def build(
         playback=playback,
         directory=DirectorySearch(),
         artwork=ArtworkLoader(paths.artwork_cache),
+        downloads=downloads,
     )
     window = MainWindow(services)
     return Application(paths=paths, library=library, services=services, window=window, engine=engine)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.adapters.downloads import DownloadsAdapter
 from app.adapters.playback import PlaybackAdapter
 from app.artwork import ArtworkLoader
 from app.catalog import EpisodeDetails, LibraryCatalog
@@ -53,6 +54,7 @@ class Services:
     playback: PlaybackAdapter | None = None
     directory: DirectorySearch | None = None
     artwork: ArtworkLoader | None = None
+    downloads: DownloadsAdapter | None = None
 
 
 class MainWindow(QMainWindow):
@@ -128,6 +130,15 @@ class MainWindow(QMainWindow):
         self.search_page.subscribe_url_requested.connect(self.subscribe)
         self.search_page.directory_search_requested.connect(self._on_search_directory_requested)
         self.settings_page.preference_changed.connect(self._on_settings_preference_changed)
+        downloads = self.services.downloads
+        if downloads is not None:
+            details.download_requested.connect(self.download)
+            self.downloads_page.pause_requested.connect(downloads.pause)
+            self.downloads_page.resume_requested.connect(downloads.resume)
+            self.downloads_page.cancel_requested.connect(downloads.cancel)
+            downloads.download_changed.connect(self.downloads_page.model.upsert)
+            downloads.download_finished.connect(self._on_downloads_finished)
+            downloads.error_occurred.connect(self.show_message)
 
         bar = self.now_playing
         playback = self.services.playback
@@ -188,6 +199,16 @@ class MainWindow(QMainWindow):
             self.show_message(self.tr("Added to Up Next."))
         else:
             self.show_message(self.tr("Already in Up Next."))
+
+    def download(self, episode_id: int) -> None:
+        downloads = self.services.downloads
+        if downloads is None:
+            return
+        details = self.library_page.details_pane.episode()
+        if details is not None and details.episode_id == episode_id:
+            downloads.set_titles(episode_id, details.title, details.podcast_title)
+        downloads.download(episode_id)
+        self.show_message(self.tr("Downloading…"))
 
     def subscribe(self, url: str) -> None:
         subscriptions = self.services.subscriptions
@@ -380,6 +401,10 @@ class MainWindow(QMainWindow):
             return
         if playback.current.episode_id == details.episode_id:
             self.now_playing.set_titles(details.title, details.podcast_title)
+
+    def _on_downloads_finished(self, _episode_id: int) -> None:
+        self.show_message(self.tr("Download finished."))
+        self.library_page.reload()
 
     def _on_playback_episode_completed(self, _episode_id: int) -> None:
         self.library_page.reload()

@@ -115,3 +115,34 @@ def test_directory_search_lists_recorded_itunes_results(qtbot, app_window, http_
     assert first.data(Qt.ItemDataRole.UserRole).startswith("http")
     query = next(request for request in http_server.requests if request.path.startswith("/search?"))
     assert "term=linux" in query.path and "media=podcast" in query.path
+
+
+def test_download_shows_progress_and_can_be_paused_and_resumed(qtbot, app_window, feed_server, speech_clips) -> None:
+    window = app_window.window
+    big = speech_clips["mp3"].path.read_bytes() * 8
+    feed_server.add("/one.mp3", Resource(body=big, content_type="audio/mpeg", drip_bytes_per_s=60_000))
+    wait_for_message(qtbot, window, "new episodes", lambda: window.subscribe(feed_server.url("/feed.xml")))
+    model = window.library_page.episode_model
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=10_000)
+    episode_one = next(model.row_at(r) for r in range(2) if model.row_at(r).title == "Episode One")
+    window.library_page.episode_view.setCurrentIndex(model.index(model.visible_row_of(episode_one.episode_id), 0))
+    details = window.library_page.details_pane
+    qtbot.waitUntil(lambda: details.title_label.text() == "Episode One", timeout=5_000)
+    details.download_button.click()
+    downloads = window.downloads_page.model
+    qtbot.waitUntil(lambda: downloads.rowCount() == 1 and downloads.row_at(0).bytes_done > 0, timeout=15_000)
+    assert downloads.row_at(0).state == "downloading"
+    assert downloads.row_at(0).title == "Episode One"
+    window.show_page("downloads")
+    window.downloads_page.view.setCurrentIndex(downloads.index(0, 0))
+    window.downloads_page.pause_requested.emit(episode_one.episode_id)
+    qtbot.waitUntil(lambda: downloads.row_at(0).state == "paused", timeout=10_000)
+    paused_at = downloads.row_at(0).bytes_done
+    assert 0 < paused_at < len(big)
+    feed_server.add("/one.mp3", Resource(body=big, content_type="audio/mpeg"))  # full speed now
+    window.downloads_page.resume_requested.emit(episode_one.episode_id)
+    qtbot.waitUntil(lambda: downloads.row_at(0).state == "completed", timeout=20_000)
+    assert downloads.row_at(0).progress_percent == 100
+    resumed = [r for r in feed_server.requests_for("/one.mp3") if "Range" in r.headers or "range" in r.headers]
+    assert resumed, "the resumed download continued with a Range request"
+    qtbot.waitUntil(lambda: any(model.row_at(r).downloaded for r in range(model.rowCount())), timeout=10_000)
