@@ -19,7 +19,8 @@ Hooks:
 - ``position_changed(position_ms, duration_ms | None)``: every tick while an episode is open.
 - ``episode_started(EpisodeMedia)``, ``episode_completed(episode_id)``,
   ``chapter_changed(index, Chapter)``, ``error_occurred(episode_id, PlaybackError)``,
-  ``sleep_timer_fired()``, ``queue_finished()``.
+  ``sleep_timer_fired()``, ``playback_finished()`` (an episode ended and nothing follows: the
+  queue is empty, auto-advance is off, or a sleep timer stopped at the end).
 """
 
 from __future__ import annotations
@@ -153,6 +154,7 @@ class PlaybackController:
         save_interval_s: float = 2.0,
         complete_within_ms: int = 2000,
         fade_s: float = 5.0,
+        auto_advance: bool = True,
     ) -> None:
         self.engine = engine
         self.queue = play_queue if play_queue is not None else PlayQueue()
@@ -163,6 +165,8 @@ class PlaybackController:
         self.complete_within_ms = complete_within_ms
         """An episode counts as complete once fewer than this many milliseconds remain."""
         self.fade_s = fade_s
+        self.auto_advance = auto_advance
+        """Play the queue's next episode when one ends."""
         self._clock = clock
         self._wall_clock = wall_clock
         self._lock = threading.RLock()
@@ -182,7 +186,7 @@ class PlaybackController:
         self.chapter_changed: Hook[[int, Chapter]] = Hook("chapter_changed")
         self.error_occurred: Hook[[int, PlaybackError]] = Hook("error_occurred")
         self.sleep_timer_fired: Hook[[]] = Hook("sleep_timer_fired")
-        self.queue_finished: Hook[[]] = Hook("queue_finished")
+        self.playback_finished: Hook[[]] = Hook("playback_finished")
 
     # -- what is playing ---------------------------------------------------------------------
 
@@ -359,14 +363,14 @@ class PlaybackController:
             self.engine.close()
 
     def play_next_in_queue(self) -> bool:
-        """Open the first playable episode of the queue; False (and ``queue_finished``) if none."""
+        """Open the first playable episode of the queue; False (and ``playback_finished``) if none."""
         with self._lock:
             while (episode_id := self.queue.pop_next()) is not None:
                 media = self.resolve(episode_id) if self.resolve else None
                 if media is not None:
                     self.open(media)
                     return True
-            self.queue_finished.emit()
+            self.playback_finished.emit()
             return False
 
     # -- sleep timer -------------------------------------------------------------------------
@@ -466,8 +470,12 @@ class PlaybackController:
         if sleep is not None and sleep.mode in (SleepMode.END_OF_EPISODE, SleepMode.END_OF_CHAPTER):
             self._sleep = None
             self.sleep_timer_fired.emit()
+            self.playback_finished.emit()
             return
-        self.play_next_in_queue()
+        if self.auto_advance:
+            self.play_next_in_queue()
+        else:
+            self.playback_finished.emit()
 
     def _complete(self) -> None:
         assert self._current is not None

@@ -255,7 +255,9 @@ class VlcEngine(Engine):
             media.add_option(f":start-time={start_ms / 1000:.3f}")
         self._player.set_media(media)
         media.release()  # the player holds its own reference
-        self._seek_target = None
+        # Until VLC's clock shows the start position it reads 0: report the start meanwhile.
+        self._seek_target = start_ms if start_ms > 0 else None
+        self._time_at_seek = 0
         self._last_ms = start_ms
         self._deadline = time.monotonic() + self.start_timeout_s
         self._player.play()

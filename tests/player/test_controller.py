@@ -215,7 +215,7 @@ def test_completion_marks_played_and_auto_advances_through_the_queue(harness: Ha
 
 def test_sleep_at_end_of_episode_stops_auto_advance(harness: Harness) -> None:
     finished: list[bool] = []
-    harness.controller.queue_finished.connect(lambda: finished.append(True))
+    harness.controller.playback_finished.connect(lambda: finished.append(True))
     harness.controller.queue.add(2)
     harness.controller.open(MEDIA[1])
     harness.controller.sleep_at_end_of_episode()
@@ -224,7 +224,20 @@ def test_sleep_at_end_of_episode_stops_auto_advance(harness: Harness) -> None:
     assert harness.completed == [1] and harness.slept == 1
     assert harness.controller.queue.items == [2]
     assert harness.controller.current is not None and harness.controller.current.episode_id == 1
-    assert finished == []
+    assert finished == [True]
+
+
+def test_without_auto_advance_the_end_finishes_playback_and_keeps_the_queue(harness: Harness) -> None:
+    finished: list[bool] = []
+    harness.controller.playback_finished.connect(lambda: finished.append(True))
+    harness.controller.auto_advance = False
+    harness.controller.queue.add(2)
+    harness.controller.open(MEDIA[1])
+    harness.controller.seek(5 * MINUTE_MS - 1000)
+    harness.run(2)
+    assert finished == [True] and harness.completed == [1]
+    assert harness.controller.queue.items == [2]
+    assert harness.controller.state is PlaybackState.ENDED
 
 
 def test_a_failing_episode_reports_a_typed_error_and_the_next_one_plays(harness: Harness) -> None:
