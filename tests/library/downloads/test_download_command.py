@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from sqlalchemy import select
@@ -101,3 +103,36 @@ def test_failures_and_unknown_episodes_are_one_clear_line(http_server: LocalHTTP
 
     usage = castwise("download")
     assert usage.returncode == 2 and "give EPISODE ids or --new" in usage.stderr
+
+
+def test_ctrl_c_pauses_and_the_next_run_continues(http_server: LocalHTTPServer) -> None:
+    episodes = add_show(http_server, "Slow", [("Long", 400_000)])
+    episode_id, body = episodes["Long"]
+    http_server.add("/Slow/Long.mp3", Resource(body=body, content_type="audio/mpeg", drip_bytes_per_s=100_000))
+    partial = resolve_paths().downloads / "Slow" / "Long.mp3.part"
+
+    process = subprocess.Popen([sys.executable, "-m", "app.cli.main", "download", str(episode_id)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+    try:
+        deadline = time.monotonic() + 60
+        while not (partial.exists() and partial.stat().st_size >= 50_000):
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+
+    assert process.returncode == 130
+    assert "paused; run the same command again to continue" in stderr and "Traceback" not in stderr
+    kept = partial.stat().st_size
+    assert 50_000 <= kept < len(body)
+    with open_library() as library, library.session() as session:
+        row = session.scalars(select(Download)).one()
+        assert row.state is RowState.PAUSED
+
+    http_server.add("/Slow/Long.mp3", Resource(body=body, content_type="audio/mpeg"))
+    result = castwise("download", str(episode_id))
+    assert result.returncode == 0, result.stderr
+    assert (resolve_paths().downloads / "Slow" / "Long.mp3").read_bytes() == body
+    assert http_server.requests_for("/Slow/Long.mp3")[-1].headers["Range"] == f"bytes={kept}-"
