@@ -54,9 +54,11 @@ def _parse(args: argparse.Namespace) -> int:
 def _read_source(source: str) -> tuple[bytes, str | None, str | None]:
     """The document's bytes, the URL it came from (for relative links) and its Content-Type."""
     from library.errors import CastwiseError, FeedParseError, NotFoundError
-    from library.feeds.fetch import DEFAULT_MAX_BYTES, FetchOutcome, fetch_feed
+    from library.feeds.limits import DEFAULT_MAX_BYTES
 
     if source.lower().startswith(("http://", "https://")):
+        from library.feeds.fetch import FetchOutcome, fetch_feed
+
         result = fetch_feed(source)
         if result.error is not None:
             raise result.error

@@ -34,6 +34,12 @@ from typing import Any, TypeVar
 import httpx
 
 from library.errors import ErrorKind, FeedAuthError, FeedError, FeedFetchError
+from library.feeds.limits import (
+    DEFAULT_DEADLINE_S,
+    DEFAULT_DOCUMENT_DEADLINE_S,
+    DEFAULT_DOCUMENT_MAX_BYTES,
+    DEFAULT_MAX_BYTES,
+)
 from library.feeds.redact import redact_url
 
 __all__ = [
@@ -74,12 +80,6 @@ if not any(isinstance(existing, _RedactingFilter) for existing in logging.getLog
     logging.getLogger("httpx").addFilter(_RedactingFilter())
 
 USER_AGENT = "Castwise/0.1 (desktop podcast player)"
-DEFAULT_DEADLINE_S = 60.0
-"""Total seconds one feed fetch may take, connection to last byte, redirects included."""
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-"""Largest feed body accepted, in bytes after decompression (the largest real feeds are ~30 MB)."""
-DEFAULT_DOCUMENT_DEADLINE_S = 30.0
-DEFAULT_DOCUMENT_MAX_BYTES = 16 * 1024 * 1024
 _MAX_REDIRECTS = 10
 _CHUNK = 64 * 1024
 

@@ -18,6 +18,7 @@ then by enclosure URL (the first occurrence wins, later ones fill its gaps).
 from __future__ import annotations
 
 import codecs
+import logging
 import re
 from dataclasses import fields
 from xml.parsers import expat
@@ -25,6 +26,7 @@ from xml.parsers import expat
 from library.errors import FeedParseError
 from library.feeds.jsonfeed import looks_like_json, parse_json_feed
 from library.feeds.model import ParsedEpisode, ParsedFeed, ParsedPodcast
+from library.feeds.redact import redact_url
 from library.feeds.safexml import check_xml_safety
 from library.feeds.values import (
     absolute_url,
@@ -36,6 +38,8 @@ from library.feeds.values import (
     sanitize_html,
 )
 from library.feeds.xmlpass import RawFeed, RawItem, read_feed
+
+log = logging.getLogger(__name__)
 
 __all__ = ["parse_feed", "parse_feed_fast", "parse_feed_tolerant"]
 
@@ -62,7 +66,13 @@ def parse_feed(data: bytes, url: str | None = None, *, content_type: str | None 
     if looks_like_json(data):
         return parse_json_feed(data, url)
     if _charsets_agree(data, content_type):
-        fast = parse_feed_fast(data, url)
+        try:
+            fast = parse_feed_fast(data, url)
+        except FeedParseError:
+            raise
+        except Exception:  # a bug of the fast path must cost speed, not the listener's feed
+            log.exception("fast feed parser failed on %s; using feedparser", redact_url(url or "(bytes)"))
+            fast = None
         if fast is not None:
             return fast
     return parse_feed_tolerant(data, url, content_type=content_type)
@@ -178,7 +188,7 @@ def _episode_from_raw(item: RawItem, url: str | None) -> ParsedEpisode:
         and guid.startswith(("http://", "https://"))
     ):
         link = guid  # RSS 2.0: a permalink guid is the item's link when <link> is absent
-    enclosure = item.enclosure
+    enclosure = item.enclosure or item.media_enclosure
     if enclosure is not None and url is not None:
         enclosure.url = absolute_url(enclosure.url, url) or enclosure.url
     episode = ParsedEpisode(

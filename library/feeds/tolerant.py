@@ -22,7 +22,7 @@ from library.feeds.values import (
     sanitize_html,
     struct_time_to_datetime,
 )
-from library.feeds.xmlpass import RawFeed
+from library.feeds.xmlpass import RawFeed, media_enclosure
 
 
 def parse_with_feedparser(
@@ -130,6 +130,14 @@ def _enclosure(entry: Any) -> Enclosure | None:
                 type=_string(candidate, "type"),
                 length=length if length is not None and length >= 0 else None,
             )
+    # Like podcastparser and AntennaPod: audio/video Media RSS content makes an item playable.
+    for content in entry.get("media_content") or []:
+        attrs = {name: str(value) for name, value in content.items() if value is not None}
+        if "filesize" in attrs:
+            attrs["fileSize"] = attrs["filesize"]
+        enclosure = media_enclosure(attrs)
+        if enclosure is not None:
+            return enclosure
     return None
 
 

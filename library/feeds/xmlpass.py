@@ -91,6 +91,7 @@ class RawItem:
         "image",
         "itunes_summary",
         "link",
+        "media_enclosure",
         "persons",
         "podcast_episode",
         "podcast_season",
@@ -115,6 +116,8 @@ class RawItem:
         self.content_encoded: str | None = None
         self.itunes_summary: str | None = None
         self.enclosure: Enclosure | None = None
+        self.media_enclosure: Enclosure | None = None
+        """The first audio/video ``media:content``: the enclosure of an item without one."""
         self.duration: str | None = None
         self.explicit: str | None = None
         self.episode: str | None = None
@@ -262,6 +265,8 @@ class _Pass:
             self.start_podcast(key[1], attrs)
         elif prefix == "psc" and key[1] == "chapter" and self.item is not None:
             self.start_psc_chapter(attrs)
+        elif key == ("media", "content") and self.item is not None and self.item.media_enclosure is None:
+            self.item.media_enclosure = media_enclosure(attrs)
 
     def start_itunes(self, local: str, attrs: dict[str, str]) -> None:
         if local == "image":
@@ -481,6 +486,20 @@ class _Pass:
                 channel.txt.append({"purpose": _attr(attrs, "purpose"), "text": value.strip()})
         elif prefix == "dc" and local == "creator":
             channel.dc_creator = value.strip() or None
+
+
+def media_enclosure(attrs: dict[str, str]) -> Enclosure | None:
+    """A Media RSS ``media:content`` as an enclosure, if it is audio or video with a URL."""
+    url = _attr(attrs, "url")
+    kind = _attr(attrs, "type")
+    medium = (_attr(attrs, "medium") or "").lower()
+    if not url:
+        return None
+    if kind is not None and not kind.lower().startswith(("audio/", "video/")):
+        return None
+    if kind is None and medium not in ("audio", "video"):
+        return None
+    return Enclosure(url=url, type=kind, length=_length(attrs.get("fileSize")))
 
 
 def _person(value: str, attrs: dict[str, str]) -> Person | None:

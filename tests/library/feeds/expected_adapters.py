@@ -122,14 +122,25 @@ def _podcastfeedparser(document: Any, expected_path: Path, orig_path: str) -> Ex
 
 def _feedsmith(document: Any, expected_path: Path, orig_path: str) -> ExpectedFeed:
     items = document.get("items") or document.get("entries") or []
-    urls = []
+    enclosures = []
     for item in items:
         url = _first_url(item.get("enclosures"))
         if url is None:
             enclosure_links = [link for link in item.get("links") or [] if link.get("rel") == "enclosure"]
             url = _first_url(enclosure_links, "href")
-        urls.append(url)
-    return ExpectedFeed(titles=[item.get("title") for item in items], enclosures=_singletons(urls))
+        if url:
+            enclosures.append(ExpectedEnclosure(frozenset({url})))
+            continue
+        # feedsmith keeps Media RSS apart ("media"); an item with only media:content may or may
+        # not count as having an enclosure, so any of its media URLs is accepted, none required.
+        media = item.get("media") or {}
+        contents = list(media.get("contents") or [])
+        for group in media.get("groups") or []:
+            contents.extend(group.get("contents") or [])
+        media_urls = frozenset(str(content["url"]).strip() for content in contents if content.get("url"))
+        if media_urls:
+            enclosures.append(ExpectedEnclosure(media_urls, required=False))
+    return ExpectedFeed(titles=[item.get("title") for item in items], enclosures=enclosures)
 
 
 def _critrolesync(document: Any, expected_path: Path, orig_path: str) -> ExpectedFeed:

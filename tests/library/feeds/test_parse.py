@@ -367,3 +367,22 @@ def test_podlove_chapters_from_the_corpus(corpus: Path) -> None:
     assert [chapter.title for chapter in episode.chapters][:2] == ["Welcome", "Introducing Podlove"]
     assert episode.chapters[1].start_ms == 187_250
     assert episode.chapters[1].href == "http://podlove.org/"
+
+
+def test_audio_or_video_media_content_makes_an_item_playable() -> None:
+    media = 'xmlns:media="http://search.yahoo.com/mrss/"'
+    data = f"""<rss version="2.0" {media}><channel><title>M</title>
+      <item><title>Video</title><media:thumbnail url="https://m.test/t.jpg"/>
+        <media:group><media:content url="https://m.test/v.mp4" type="video/mp4" fileSize="42"/></media:group></item>
+      <item><title>Image only</title><media:content url="https://m.test/p.jpg" type="image/jpeg"/></item>
+      <item><title>Both</title><enclosure url="https://m.test/e.mp3" type="audio/mpeg"/>
+        <media:content url="https://m.test/other.mp3" medium="audio"/></item>
+    </channel></rss>""".encode()
+    for feed in (parse_feed(data), parse_feed_tolerant(data)):
+        enclosures = [episode.enclosure for episode in feed.episodes]
+        assert enclosures[0] is not None and (enclosures[0].url, enclosures[0].length) == (
+            "https://m.test/v.mp4",
+            42,
+        )
+        assert enclosures[1] is None
+        assert enclosures[2] is not None and enclosures[2].url == "https://m.test/e.mp3"
