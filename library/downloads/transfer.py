@@ -271,9 +271,13 @@ class Attempt:
             self.partial.save(info)
             done = self._write_body(response, start, total, decoded=encoded)
         except OSError as error:
-            raise storage_error(error, url=self.url, target=self.partial.target, needed=total) from error
+            needed = None if total is None else total - start
+            raise storage_error(error, url=self.url, target=self.partial.target, needed=needed) from error
         if done is None:
             return AttemptOutcome.STOPPED
+        if status == 206 and total is not None and done < total and done == _range_end(response) + 1:
+            # Some servers answer an open range with a slice of the file: ask for the rest.
+            raise RetryableError("the server sent only part of the file")
         if total is not None and done != total:
             raise self._length_error(total, done)
         return self._commit()
@@ -361,6 +365,12 @@ def _write_all(file: object, view: memoryview) -> None:
         if not written:
             raise OSError(errno.EIO, "the file accepted no more bytes")
         view = view[written:]
+
+
+def _range_end(response: httpx.Response) -> int:
+    """The last byte position a 206 answer's Content-Range covers (-1 when it names none)."""
+    match = _CONTENT_RANGE.match(response.headers.get("Content-Range", ""))
+    return int(match.group(2)) if match and match.group(2) is not None else -1
 
 
 def _int_header(response: httpx.Response, name: str) -> int | None:
