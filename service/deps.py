@@ -1,8 +1,8 @@
 """Dependencies shared by the routes: the context, a database session, the signed-in account.
 
-``CurrentUser`` accepts a bearer access token (apps) or the ``castwise_access`` cookie (the
-server-rendered pages). Either way the device session must still be live, so revoking a session
-takes effect on its very next request.
+``CurrentUser`` takes a bearer access token (apps); the server-rendered pages use the
+``castwise_access`` cookie through ``service.routes.pages``. Either way the device session must
+still be live, so revoking a session takes effect on its very next request.
 """
 
 from __future__ import annotations
@@ -51,17 +51,21 @@ def unauthorized(detail: str = "sign-in required") -> HTTPException:
     return HTTPException(status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def token_from_request(request: Request) -> str | None:
+def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, credentials = header.partition(" ")
     if scheme.lower() == "bearer" and credentials.strip():
         return credentials.strip()
-    return request.cookies.get(ACCESS_COOKIE)
+    return None
 
 
-def resolve_auth(request: Request, context: ServiceContext, db: Session) -> Auth | None:
-    """The signed-in account of ``request``, or None (no/invalid/expired token, revoked session)."""
-    token = token_from_request(request)
+def resolve_auth(request: Request, context: ServiceContext, db: Session, *, from_cookie: bool = False) -> Auth | None:
+    """The signed-in account of ``request``, or None (no/invalid/expired token, revoked session).
+
+    The JSON API reads only the ``Authorization`` header; the pages read only the cookie (and
+    check a CSRF token on every form), so a cross-site form can never ride on a cookie.
+    """
+    token = request.cookies.get(ACCESS_COOKIE) if from_cookie else bearer_token(request)
     if not token:
         return None
     try:

@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -20,6 +20,7 @@ from service.accounts import AccountError
 from service.context import ServiceContext, build_context
 from service.feedxml import FeedFormatError
 from service.fetch import FetchError
+from service.routes.pages import SignInRequired
 from service.settings import Settings, load_settings
 from service.store import StoreError
 from service.sync import SyncError
@@ -108,6 +109,10 @@ def _install_error_handlers(app: FastAPI) -> None:
         if error.status == 401:
             headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
         return JSONResponse({"detail": error.detail}, status_code=error.status, headers=headers)
+
+    @app.exception_handler(SignInRequired)
+    async def _sign_in(request: Request, _error: SignInRequired) -> RedirectResponse:
+        return RedirectResponse("/signin", status_code=303)
 
     @app.exception_handler(StoreError)
     async def _store_error(_request: Request, error: StoreError) -> JSONResponse:

@@ -4,6 +4,7 @@ a new route without an entry here fails this test instead of being forgotten."""
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -37,6 +38,8 @@ BODIES: dict[str, dict[str, Any]] = {
                                                        "episode": "http://evil.example/1.mp3"}]},
     "POST /api/2/sync-devices/{username}.json": {"json": {"synchronize": [], "stop-synchronize": ["phone"]}},
     "PUT /subscriptions/{username}/{device_file}": {"json": ["http://evil.example/feed"]},
+    "POST /creator/shows/{show_id}/prices": {"data": {"amount": "1.00", "currency": "USD"}},
+    "POST /creator/claims/{claim_id}/verify": {"data": {}},
 }
 
 
@@ -56,7 +59,7 @@ def test_the_route_table_is_covered(app: FastAPI) -> None:
     """Guard against the matrix silently shrinking: it sees the id routes we know of."""
     paths = {path for _, path, _ in routes_with_ids(app)}
     assert {"/api/v1/sessions/{session_id}", "/api/v1/shows/{show_id}", "/api/v1/purchases/{purchase_id}",
-            "/api/2/episodes/{username}.json", "/feeds/{user_id}/{show_id}/{token}.xml"} <= paths
+            "/api/2/episodes/{username}.json", "/feeds/{user_id}/{show_id}/{token}.xml", "/creator/shows/{show_id}"} <= paths
     assert len(paths) >= 25
 
 
@@ -75,6 +78,9 @@ def test_no_account_can_reach_another_accounts_objects(app: FastAPI, client: Tes
     client.cookies.clear()
     attacker_sync = basic("mallory", app_password(client, attacker))
     assert client.get("/api/2/devices/mallory.json", headers=attacker_sync).status_code == 200  # opens its session
+    signed_in = client.post("/signin", data={"login": "mallory", "password": attacker.password}, follow_redirects=False)
+    assert signed_in.status_code == 303  # the pages' cookie session
+    attacker_csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/creator").text).group(1)
 
     ids: dict[str, str] = {
         "session_id": str(victim.session_id),
@@ -106,11 +112,15 @@ def test_no_account_can_reach_another_accounts_objects(app: FastAPI, client: Tes
             pytest.fail(f"{key} takes a body: add a valid example to BODIES")
         kwargs = dict(BODIES.get(key, {}))
         headers = dict(attacker_sync if path.startswith(("/api/2/", "/subscriptions/")) else attacker.headers)
+        if path.startswith("/creator/"):  # pages: the cookie session, with a valid CSRF token of the attacker
+            headers = {}
+            if method == "POST":
+                kwargs["data"] = {**kwargs.get("data", {}), "csrf": attacker_csrf}
         if path.startswith("/media/"):
             url += f"?u={attacker.id}&exp={int(time.time()) + 600}&sig={'B' * 43}"
         with context.sessions() as db:
             before = snapshot(db)
-        response = client.request(method, url, headers=headers, **kwargs)
+        response = client.request(method, url, headers=headers, follow_redirects=False, **kwargs)
         assert response.status_code in (403, 404), f"{key} answered {response.status_code}: {response.text[:200]}"
         with context.sessions() as db:
             assert snapshot(db) == before, f"{key} changed data it was refused"
