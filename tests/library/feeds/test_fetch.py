@@ -231,3 +231,16 @@ def test_redact_url_strips_credentials_and_query_values() -> None:
     assert redact_url("http://host.test:8080/f?token") == "http://host.test:8080/f?***"
     assert "pw" not in redact_url("https://user:pw@host.test/")
     assert redact_url("garbage with spaces") == "***"
+
+
+def test_a_moved_feed_that_is_not_modified_reports_the_move_without_a_body(
+    http_server: LocalHTTPServer,
+) -> None:
+    new = http_server.add("/new.xml", _feed_resource())
+    old = http_server.add("/old.xml", Resource(status=308, redirect_to=new))
+    first = fetch_feed(old)
+    again = fetch_feed(old, etag=first.etag)
+    assert again.outcome is FetchOutcome.MOVED
+    assert again.new_url == new
+    assert again.content is None
+    assert again.status == 304
