@@ -147,6 +147,19 @@ def _split_credentials(url: str, username: str | None, password: str | None) -> 
     return url, _Credentials(url=token_url, username=username, password=password)
 
 
+def _announced_move(podcast: Podcast, feed: ParsedFeed) -> str | None:
+    """The address the publisher moved the feed to (``itunes:new-feed-url``), if it is a usable one.
+
+    Private feeds are never moved this way: their new address would lack the listener's token.
+    """
+    target = (feed.podcast.new_feed_url or "").strip()
+    if not target or podcast.auth_kind is not AuthKind.NONE:
+        return None
+    if not target.lower().startswith(("http://", "https://")) or has_credentials(target):
+        return None
+    return None if target == podcast.feed_url else target
+
+
 class Subscriptions:
     """The subscribe / refresh / unsubscribe service over one :class:`Library`."""
 
@@ -362,6 +375,7 @@ class Subscriptions:
                               reason=str(result.reason) if result.reason else None,
                               error_kind=error.kind, message=message)
         new = changed = 0
+        announced: str | None = None
         if result.content is not None:
             try:
                 feed = parse_feed(result.content, result.final_url or result.url, content_type=result.content_type)
@@ -374,8 +388,13 @@ class Subscriptions:
             new, changed = sync_episodes(session, podcast, feed.episodes, now)
             if new or changed or podcast_changed:
                 podcast.last_updated_at = now
+            announced = _announced_move(podcast, feed)
         self._set_validators(podcast, result, now)
         moved_to = self._move(session, podcast, result.new_url) if result.new_url else None
+        if moved_to is None and announced is not None:
+            moved_to = self._move(session, podcast, announced)
+            if moved_to is not None:  # the validators belong to the old address
+                podcast.etag = podcast.last_modified = None
         if moved_to is not None:
             outcome = FeedOutcome.MOVED
         elif result.outcome is FetchOutcome.NOT_MODIFIED:

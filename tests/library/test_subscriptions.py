@@ -234,3 +234,21 @@ def test_same_show_by_podcast_guid_is_not_added_twice(
     with pytest.raises(AlreadySubscribedError) as raised:
         service.subscribe(second)
     assert raised.value.podcast_id == podcast_id
+
+
+def test_a_feed_announcing_its_new_address_is_followed(
+    http_server: LocalHTTPServer, service: Subscriptions, library: Library
+) -> None:
+    old = http_server.add("/old.xml", Resource(body=numbered_feed(1).xml(), content_type=RSS))
+    podcast_id = service.subscribe(old).podcast_id
+    new = http_server.add("/new.xml", Resource(body=numbered_feed(2).xml(), content_type=RSS))
+    announcing = numbered_feed(1)
+    announcing.new_feed_url = new
+    http_server.add("/old.xml", Resource(body=announcing.xml(), content_type=RSS))
+    [report] = service.refresh_all()
+    assert report.outcome is FeedOutcome.MOVED and report.moved_to == new
+    [report] = service.refresh_all()
+    assert report.outcome is FeedOutcome.UPDATED and report.new_episodes == 1  # read from the new address
+    with library.session() as session:
+        podcast = session.get(Podcast, podcast_id)
+        assert podcast is not None and podcast.feed_url == new
