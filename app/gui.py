@@ -33,6 +33,9 @@ def run(demo: bool = False) -> int:
     install_translator(app, str(preferences.get("language")))
     apply_theme(str(preferences.get("theme")), app)
     window = application.window
+    from app.desktop.integration import install
+
+    desktop = install(window)
     window.show()
     window.load()
     if demo_session is not None:
@@ -40,6 +43,7 @@ def run(demo: bool = False) -> int:
     try:
         return int(app.exec())
     finally:
+        desktop.close()
         application.close()
         if demo_session is not None:
             demo_session.close()

@@ -60,6 +60,8 @@ class Services:
 class MainWindow(QMainWindow):
     message_shown = Signal(str)
     """Every status message shown to the listener (tests and the log follow it)."""
+    new_episodes_found = Signal(int, list)
+    """After a refresh: how many new episodes, and the podcasts that have them (for notifications)."""
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -297,6 +299,8 @@ class MainWindow(QMainWindow):
         failed = [report for report in reports if str(report.outcome) == "failed"]
         new = sum(report.new_episodes for report in reports)
         self.library_page.set_refresh_progress(1, 1)
+        if new:
+            self.new_episodes_found.emit(new, [report.title for report in reports if report.new_episodes])
         self.show_message(
             self.tr("Refreshed {count} podcasts: {new} new episodes, {failed} failed.").format(
                 count=len(reports), new=new, failed=len(failed)
