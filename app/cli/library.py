@@ -57,6 +57,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     search.add_argument("query", metavar="QUERY", nargs="+", help="words to look for")
     search.add_argument("--limit", type=int, default=20, metavar="N")
     search.add_argument("--json", action="store_true", help="print a JSON list of results")
+    search.add_argument(
+        "--semantic",
+        action="store_true",
+        help="also match by meaning with the on-device model (finds episodes that never use your words)",
+    )
     search.set_defaults(handler=_search)
 
 
@@ -317,6 +322,8 @@ def _episodes(args: argparse.Namespace) -> int:
 
 def _search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
+    if args.semantic:
+        return _semantic_search(query, args)
 
     def body(library: Library) -> int:
         from library.search import search
@@ -336,3 +343,30 @@ def _search(args: argparse.Namespace) -> int:
         return 0
 
     return run_with_library(body)
+
+
+def _semantic_search(query: str, args: argparse.Namespace) -> int:
+    """Hybrid full-text + meaning search through the recommender (full-text only without a model)."""
+    from library.errors import CastwiseError
+    from library.redact import redact_text
+
+    try:
+        from recommend.service import open_service
+
+        with open_service() as service:
+            found = service.semantic_search(query, args.limit)
+    except CastwiseError as error:
+        return _error(redact_text(error.message))
+    except Exception as error:  # a bug of ours must still not show a listener a traceback
+        return _error(redact_text(f"unexpected error ({type(error).__name__}: {error})"))
+    if args.json:
+        _print_json(found.as_dict())
+        return 0
+    if found.notice:
+        print(found.notice, file=sys.stderr)
+    if not found.items:
+        print(f"Nothing found for {query!r}")
+    for item in found.items:
+        print(f"episode {item.episode_id:>8}  {_date(item.published)}  {item.title} — {item.podcast_title}"
+              f"  ({item.reason})")
+    return 0

@@ -116,3 +116,15 @@ def test_the_command_runs_as_a_process(http_server: LocalHTTPServer, castwise_ho
     result = castwise("episodes", "1", "--json")
     assert result.returncode == 0, result.stderr
     assert [episode["title"] for episode in json.loads(result.stdout)] == ["Episode 2", "Episode 1"]
+
+
+def test_semantic_search_without_a_model_falls_back_to_words(
+    http_server: LocalHTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = numbered_feed(2, title="Roman Tales")
+    feed.items[0].title = "The fall of Rome"
+    run(capsys, "subscribe", http_server.add("/rome.xml", Resource(body=feed.xml(), content_type=RSS)))
+    status, out, err = run(capsys, "search", "--semantic", "rome")
+    assert status == 0
+    assert out.splitlines() == [f"episode {2:>8}  2024-05-02  The fall of Rome — Roman Tales  (matches your words)"]
+    assert "model" in err  # the listener is told why meaning is not used
