@@ -40,6 +40,7 @@ class EmbeddingCache:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        self._writes = 0
         self._connection = sqlite3.connect(str(self.path), check_same_thread=False)
         with self._lock:
             self._connection.execute("PRAGMA journal_mode = WAL")
@@ -83,6 +84,14 @@ class EmbeddingCache:
             self._connection.executemany(
                 "INSERT OR REPLACE INTO embeddings (model_id, text_hash, vector) VALUES (?, ?, ?)", rows
             )
+            self._writes += 1
+
+    def version(self) -> tuple[int, int]:
+        """Changes whenever vectors were written, by this object or by another connection
+        (SQLite's ``data_version``), so readers can keep vectors in memory until it does."""
+        with self._lock:
+            data_version = int(self._connection.execute("PRAGMA data_version").fetchone()[0])
+            return self._writes, data_version
 
     def count(self, model_id: str | None = None) -> int:
         with self._lock:
@@ -95,5 +104,6 @@ class EmbeddingCache:
         """Forget every vector (the file stays, empty)."""
         with self._lock, self._connection:
             self._connection.execute("DELETE FROM embeddings")
+            self._writes += 1
         with self._lock:
             self._connection.execute("VACUUM")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sqlalchemy import text as sql_text
 
 from library.db import Library, open_library
 from library.paths import Paths, resolve_paths
@@ -36,6 +37,8 @@ from recommend.signals import Outcome, age_days, summarise
 STATE_FOLDER = "recommender"
 HEAD_NAME = "head.json"
 STATE_NAME = "state.json"
+SHORTLIST = 2000
+NEWEST = 300
 RRF_K = 60
 """Reciprocal-rank fusion constant for hybrid search (the usual 60: ranks, not raw scores, mix)."""
 
@@ -79,6 +82,27 @@ class _State:
     present: np.ndarray
     row_of: dict[int, int] = field(default_factory=dict)
     event_count: int = 0
+    podcast_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    published_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """Publication time, seconds since the epoch (0 when unknown)."""
+    durations_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    played: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+
+    def outcome_rows(self) -> np.ndarray:
+        return np.fromiter((self.row_of[i] for i in self.outcomes), dtype=np.int64, count=len(self.outcomes))
+
+
+@dataclass
+class _Catalog:
+    key: Any
+    episodes: list[EpisodeInfo]
+    vectors: np.ndarray
+    present: np.ndarray
+    row_of: dict[int, int]
+    podcast_ids: np.ndarray
+    published_s: np.ndarray
+    durations_s: np.ndarray
+    played: np.ndarray
 
 
 class RecommenderService:
@@ -98,6 +122,8 @@ class RecommenderService:
         self.indexer = EmbeddingIndexer(encoder, self.cache) if encoder else None
         self.adapter = Adapter.load(encoder.folder) if encoder else None
         self.head = RankingHead.load(self.state_folder / HEAD_NAME)
+        self._catalog: _Catalog | None = None
+        self._events: tuple[Any, list[Any]] | None = None
 
     def close(self) -> None:
         self.cache.close()
@@ -129,22 +155,60 @@ class RecommenderService:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
+    def _fingerprint(self) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        """Cheap summaries of (episodes, events) that change whenever the data the recommender
+        reads changes: counts, newest ids and newest update times (a few milliseconds at 100k)."""
+        with self.library.session() as session:
+            catalog = tuple(session.execute(sql_text(
+                "SELECT (SELECT count(*) FROM episodes), (SELECT max(id) FROM episodes),"
+                " (SELECT max(last_updated_at) FROM podcasts), (SELECT max(updated_at) FROM playback_states)"
+            )).one())
+            events = tuple(session.execute(sql_text(
+                "SELECT count(*), max(id) FROM listening_events"
+            )).one())
+        return (*catalog, self.cache.version()), events
+
     def _load(self, now: datetime) -> _State:
+        """Episodes, vectors and outcomes; episodes and vectors are kept between calls until the
+        library or the cache changes, so repeated "For you" calls cost only the ranking."""
+        catalog_key, events_key = self._fingerprint()
+        cutoff = self._forgotten_before()
+        if self._catalog is None or self._catalog.key != (catalog_key, cutoff):
+            self._catalog = self._load_catalog((catalog_key, cutoff), cutoff)
+        if self._events is None or self._events[0] != (events_key, cutoff):
+            with self.library.session() as session:
+                events = load_events(session)
+            if cutoff is not None:
+                events = [e for e in events if (e.at if e.at.tzinfo else e.at.replace(tzinfo=UTC)) >= cutoff]
+            self._events = ((events_key, cutoff), events)
+        catalog = self._catalog
+        events = self._events[1]
+        involved = {catalog.row_of[e.episode_id] for e in events if e.episode_id in catalog.row_of}
+        involved.update(np.flatnonzero(catalog.played).tolist())
+        outcomes = summarise([catalog.episodes[r] for r in sorted(involved)], events, now=now)
+        return _State(
+            catalog.episodes, outcomes, catalog.vectors, catalog.present, catalog.row_of, len(events),
+            catalog.podcast_ids, catalog.published_s, catalog.durations_s, catalog.played,
+        )
+
+    def _load_catalog(self, key: Any, cutoff: datetime | None) -> _Catalog:
         with self.library.session() as session:
             episodes = load_episodes(session)
-            events = load_events(session)
-        cutoff = self._forgotten_before()
         if cutoff is not None:
-            events = [e for e in events if (e.at if e.at.tzinfo else e.at.replace(tzinfo=UTC)) >= cutoff]
             # A played flag from before the reset is history too: it no longer shapes the profile.
             episodes = [_without_playback(e) if e.played else e for e in episodes]
-        outcomes = summarise(episodes, events, now=now)
         if self.indexer is not None:
             text_vectors, present = self.indexer.vectors_for([e.text for e in episodes])
             vectors = item_space(text_vectors, self.adapter)
         else:
             vectors, present = np.zeros((len(episodes), 1), np.float32), np.zeros(len(episodes), bool)
-        return _State(episodes, outcomes, vectors, present, {e.id: row for row, e in enumerate(episodes)}, len(events))
+        return _Catalog(
+            key, episodes, np.ascontiguousarray(vectors), present, {e.id: row for row, e in enumerate(episodes)},
+            podcast_ids=np.array([e.podcast_id for e in episodes], dtype=np.int64),
+            published_s=np.array([_timestamp(e.published) for e in episodes], dtype=np.float64),
+            durations_s=np.array([(e.duration_ms or 0) / 1000 for e in episodes], dtype=np.float64),
+            played=np.array([e.played for e in episodes], dtype=bool),
+        )
 
     def _profile(self, state: _State, now: datetime) -> Profile:
         signals = [
@@ -168,11 +232,8 @@ class RecommenderService:
     def _context(self, state: _State, rows: np.ndarray, now: datetime) -> CandidateContext:
         affinity = self._show_affinity(state)
         episodes = [state.episodes[r] for r in rows]
-        durations = np.array([(e.duration_ms or 0) / 1000 for e in state.episodes], dtype=np.float64)
-        weights = np.zeros(len(state.episodes))
-        for episode_id, outcome in state.outcomes.items():
-            weights[state.row_of[episode_id]] = 1.0 if outcome.finished else 0.0
-        preference = duration_preference(durations, weights)
+        finished_rows = [state.row_of[i] for i, outcome in state.outcomes.items() if outcome.finished]
+        preference = duration_preference(state.durations_s[finished_rows], np.ones(len(finished_rows)))
         length_fit = np.full(len(rows), 0.5)
         if preference is not None:
             mean, spread = preference
@@ -193,9 +254,9 @@ class RecommenderService:
         """New and unplayed episodes for this listener, best first, each with a reason."""
         now = now or datetime.now(UTC)
         state = self._load(now)
-        candidates = np.array(
-            [row for row, e in enumerate(state.episodes) if e.id not in state.outcomes and not e.played], dtype=np.int64
-        )
+        open_rows = ~state.played
+        open_rows[state.outcome_rows()] = False
+        candidates = np.flatnonzero(open_rows)
         if self.encoder is None:
             return self._fallback(state, candidates, limit, now, self.model_message)
         profile = self._profile(state, now)
@@ -203,9 +264,10 @@ class RecommenderService:
             return self._fallback(state, candidates, limit, now, "listen to a few episodes and Castwise learns what you like")
         waiting = int((~state.present[candidates]).sum()) if len(candidates) else 0
         candidates = candidates[state.present[candidates]] if len(candidates) else candidates
+        candidates = self._shortlist(state, profile, candidates, now)
         scored = score_candidates(profile, state.vectors[candidates], self._context(state, candidates, now), self.head)
         order = np.argsort(-scored.scores, kind="stable")[: max(limit * 5, 50)]
-        picks = diversify(order.tolist(), [state.episodes[candidates[i]].podcast_id for i in range(len(candidates))], limit)
+        picks = diversify(order.tolist(), state.podcast_ids[candidates].tolist(), limit)
         affinity = self._show_affinity(state)
         items = []
         for i in picks:
@@ -214,6 +276,19 @@ class RecommenderService:
             items.append(_recommendation(episode, float(scored.scores[i]), reason))
         notice = f"{waiting} new episodes are still being indexed" if waiting else ""
         return RecommendationList(items, "model", notice)
+
+    @staticmethod
+    def _shortlist(state: _State, profile: Profile, candidates: np.ndarray, now: datetime) -> np.ndarray:
+        """At most ~SHORTLIST candidates worth full features: the closest to any interest plus the
+        newest (an episode published an hour ago must get its chance). Keeps 100k episodes fast."""
+        if len(candidates) <= SHORTLIST:
+            return candidates
+        # Over the whole matrix, then picked: indexing 100k rows first would copy ~150 MB per call.
+        closeness = (state.vectors @ profile.centroids.T).max(axis=1)[candidates]
+        close = np.argpartition(-closeness, SHORTLIST)[:SHORTLIST]
+        published = state.published_s[candidates]
+        newest = np.argpartition(-published, NEWEST)[:NEWEST]
+        return candidates[np.union1d(close, newest)]
 
     def _reason(
         self, state: _State, episode: EpisodeInfo, nearest_row: int, similarity: float,
@@ -244,7 +319,7 @@ class RecommenderService:
             plays = affinity.get(episode.podcast_id, (0.0, 0))[1] / most
             scores.append(fresh + plays)
         order = np.argsort(-np.asarray(scores), kind="stable")[: max(limit * 5, 50)] if scores else []
-        picks = diversify(list(order), [state.episodes[r].podcast_id for r in candidates], limit)
+        picks = diversify(list(order), state.podcast_ids[candidates].tolist(), limit)
         items = []
         for i in picks:
             episode = state.episodes[candidates[i]]
@@ -266,16 +341,19 @@ class RecommenderService:
             raise NotFoundError(f"there is no episode {episode_id} in the library")
         source = state.episodes[row]
         if self.encoder is None or not state.present[row]:
-            others = np.array([r for r, e in enumerate(state.episodes) if e.podcast_id == source.podcast_id and r != row])
+            others = np.flatnonzero(state.podcast_ids == source.podcast_id)
+            others = others[others != row]
             notice = self.model_message or "this episode is still being indexed"
             result = self._fallback(state, others, limit, now, notice)
             return RecommendationList(
                 [_replace_reason(item, f"more from {source.podcast_title}") for item in result.items], "fallback", notice
             )
-        rows = np.array([r for r in range(len(state.episodes)) if r != row and state.present[r]], dtype=np.int64)
+        keep = state.present.copy()
+        keep[row] = False
+        rows = np.flatnonzero(keep)
         similarity = state.vectors[rows] @ state.vectors[row]
         order = np.argsort(-similarity, kind="stable")[: max(limit * 5, 50)]
-        picks = diversify(order.tolist(), [state.episodes[r].podcast_id for r in rows], limit)
+        picks = diversify(order.tolist(), state.podcast_ids[rows].tolist(), limit)
         items = [
             _recommendation(state.episodes[rows[i]], float(similarity[i]), f"similar to \"{source.title}\"")
             for i in picks
@@ -350,9 +428,8 @@ class RecommenderService:
                 {"finished_share": round(share, 3), "started": started}
             for p, (share, started) in affinity.items()
         }
-        durations = np.array([(e.duration_ms or 0) / 1000 for e in state.episodes])
-        weights = np.array([1.0 if state.outcomes.get(e.id) and state.outcomes[e.id].finished else 0.0 for e in state.episodes])
-        preference = duration_preference(durations, weights)
+        finished_rows = [state.row_of[i] for i, outcome in state.outcomes.items() if outcome.finished]
+        preference = duration_preference(state.durations_s[finished_rows], np.ones(len(finished_rows)))
         if preference is not None:
             report["preferences"]["typical_finished_length_minutes"] = round(float(np.exp(preference[0])) / 60, 1)
         return report
@@ -381,6 +458,12 @@ class RecommenderService:
             outcome.head.save(self.state_folder / HEAD_NAME)
             self.head = outcome.head
         return outcome.as_dict()
+
+
+def _timestamp(moment: datetime | None) -> float:
+    if moment is None:
+        return 0.0
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
 
 
 def _without_playback(episode: EpisodeInfo) -> EpisodeInfo:
