@@ -39,6 +39,7 @@ class Application:
     services: Services
     window: MainWindow
     engine: Engine
+    log_handler: logging.Handler | None = None
 
     def close(self) -> None:
         self.services.tasks.cancel_all()
@@ -51,6 +52,9 @@ class Application:
         else:
             self.engine.close()
         self.library.close()
+        if self.log_handler is not None:
+            logging.getLogger().removeHandler(self.log_handler)
+            self.log_handler.close()
 
 
 def build(
@@ -62,8 +66,7 @@ def build(
 ) -> Application:
     """Build the whole object graph and the main window (not shown yet)."""
     paths = (paths or resolve_paths()).ensure()
-    if log_to_file:
-        setup_logging(paths.log_file)
+    log_handler = setup_logging(paths.log_file) if log_to_file else None
     library = open_library(paths)
     preferences = Preferences(library)
     tasks = TaskRunner(inline=inline_tasks)
@@ -90,4 +93,6 @@ def build(
         downloads=downloads,
     )
     window = MainWindow(services)
-    return Application(paths=paths, library=library, services=services, window=window, engine=engine)
+    return Application(
+        paths=paths, library=library, services=services, window=window, engine=engine, log_handler=log_handler
+    )

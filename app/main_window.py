@@ -27,6 +27,7 @@ from app.adapters.playback import PlaybackAdapter
 from app.artwork import ArtworkLoader
 from app.catalog import EpisodeDetails, LibraryCatalog
 from app.components.now_playing import NowPlayingBar
+from app.components.report_dialog import ReportDialog
 from app.desktop.shortcuts import install_shortcuts
 from app.directory import DirectorySearch
 from app.icons import icon
@@ -111,6 +112,17 @@ class MainWindow(QMainWindow):
             self._pages[key] = page
         self.sidebar.page_selected.connect(self._on_sidebar_page_selected)
         self.sidebar.select("library")
+        self._setup_menus()
+
+    def _setup_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.addAction(self.tr("Subscribe by URL…"), self._on_library_subscribe_requested)
+        file_menu.addAction(self.tr("Import OPML…"), self._on_library_import_opml_requested)
+        file_menu.addAction(self.tr("Refresh all podcasts"), self.refresh_all)
+        file_menu.addSeparator()
+        file_menu.addAction(self.tr("Quit"), self.close)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self.tr("Report a problem…"), self.show_problem_report)
 
     def _connect_pages(self) -> None:
         library = self.library_page
@@ -177,6 +189,18 @@ class MainWindow(QMainWindow):
 
     def show_page(self, key: str) -> None:
         self.sidebar.select(key)
+
+    def problem_report(self) -> str:
+        """Version, platform and the redacted log, as "Report a problem" shows it."""
+        from app.logs import problem_report
+        from library.paths import resolve_paths
+
+        return problem_report(resolve_paths().log_file)
+
+    def show_problem_report(self) -> ReportDialog:
+        dialog = ReportDialog(self.problem_report(), self)
+        dialog.show()
+        return dialog
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 10_000)
