@@ -80,6 +80,10 @@ if not any(isinstance(existing, _RedactingFilter) for existing in logging.getLog
     logging.getLogger("httpx").addFilter(_RedactingFilter())
 
 USER_AGENT = "Castwise/0.1 (desktop podcast player)"
+_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
+)
 _MAX_REDIRECTS = 10
 _CHUNK = 64 * 1024
 
@@ -186,7 +190,7 @@ def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
 
 def _client(concurrency: int) -> httpx.AsyncClient:
     return httpx.AsyncClient(
-        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate", "Accept": _ACCEPT},
         follow_redirects=True,
         max_redirects=_MAX_REDIRECTS,
         limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),

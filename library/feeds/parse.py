@@ -155,12 +155,22 @@ def _text(value: str | None) -> str | None:
     return value or None
 
 
+def _first_text(*candidates: str | None) -> str | None:
+    """The first candidate with more than whitespace in it."""
+    for candidate in candidates:
+        if candidate and not candidate.isspace():
+            return candidate
+    return None
+
+
 def _podcast_from_raw(raw: RawFeed, url: str | None) -> ParsedPodcast:
     channel = raw.channel
     return ParsedPodcast(
         title=_text(channel.title),
         link=absolute_url(channel.link, url),
-        description=sanitize_html(channel.description or channel.itunes_summary or channel.itunes_subtitle),
+        description=sanitize_html(
+            _first_text(channel.description, channel.itunes_summary, channel.itunes_subtitle)
+        ),
         image=absolute_url(channel.itunes_image or channel.image, url),
         language=channel.language,
         author=channel.itunes_author or channel.dc_creator or channel.managing_editor,
@@ -195,7 +205,7 @@ def _episode_from_raw(item: RawItem, url: str | None) -> ParsedEpisode:
         guid=guid,
         title=_text(item.title) or _text(item.alt_title),
         published=parse_date(item.pub_date),
-        description=sanitize_html(item.content_encoded or item.description or item.itunes_summary),
+        description=sanitize_html(_first_text(item.content_encoded, item.description, item.itunes_summary)),
         link=link,
         enclosure=enclosure,
         chapters=item.chapters,

@@ -208,6 +208,11 @@ class _Pass:
         parser.EntityDeclHandler = self.refuse_entity
         parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
+    def at_channel_level(self) -> bool:
+        """True in start handlers when the element just pushed is a direct child of the channel
+        (not of a ``podcast:liveItem`` or another container)."""
+        return len(self.stack) >= 2 and self.stack[-2] in _CHANNEL_KEYS
+
     def refuse_entity(self, name: str, *args: object) -> None:
         raise FeedParseError(f"refused: the document declares the XML entity {name!r}")
 
@@ -273,9 +278,13 @@ class _Pass:
             href = _attr(attrs, "href")
             if self.item is not None:
                 self.item.image = self.item.image or href
-            elif self.in_channel:
+            elif self.at_channel_level():
                 self.feed.channel.itunes_image = self.feed.channel.itunes_image or href
-        elif local == "category" and self.item is None and self.in_channel:
+        elif (
+            local == "category"
+            and self.item is None
+            and (self.at_channel_level() or self.stack[-2] == ("itunes", "category"))
+        ):
             text = _attr(attrs, "text")
             if text and text not in self.feed.channel.itunes_categories:
                 self.feed.channel.itunes_categories.append(text)
@@ -320,7 +329,7 @@ class _Pass:
         elif local == "valueRecipient":
             if self.value_block is not None:
                 self.value_block["recipients"].append({name: value for name, value in attrs.items()})
-        elif local == "socialInteract" and item is None and self.in_channel:
+        elif local == "socialInteract" and item is None and self.at_channel_level():
             channel.social_interact.append({name: value for name, value in attrs.items()})
         # Elements with text (person, funding, txt, soundbite...) keep their attributes on the
         # stack frame: remembered here, finished in end().
@@ -363,7 +372,7 @@ class _Pass:
                 self.item.alternate_enclosures.append(self.alternate)
             self.alternate = None
         elif key == ("podcast", "value"):
-            if self.value_block is not None and self.item is None and self.in_channel:
+            if self.value_block is not None and self.item is None and self.stack[-1] in _CHANNEL_KEYS:
                 self.feed.channel.value.append(self.value_block)
             self.value_block = None
 

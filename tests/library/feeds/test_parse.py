@@ -386,3 +386,26 @@ def test_audio_or_video_media_content_makes_an_item_playable() -> None:
         )
         assert enclosures[1] is None
         assert enclosures[2] is not None and enclosures[2].url == "https://m.test/e.mp3"
+
+
+def test_live_items_do_not_leak_into_the_channel() -> None:
+    channel = """<title>Live show</title>
+      <podcast:liveItem status="pending" start="2030-01-01T10:00:00Z" end="2030-01-01T11:00:00Z">
+        <title>Soon live</title><podcast:value type="lightning" method="keysend"/>
+        <podcast:socialInteract uri="https://live.test/1" protocol="activitypub"/>
+        <podcast:person>Guest Star</podcast:person>
+      </podcast:liveItem>
+      <podcast:value type="lightning" method="keysend"><podcast:valueRecipient address="x" split="100"/></podcast:value>"""
+    for feed in (parse_feed(rss("", channel)), parse_feed_tolerant(rss("", channel))):
+        assert feed.podcast.title == "Live show"
+        assert len(feed.podcast.value) == 1 and feed.podcast.value[0]["recipients"] == [
+            {"address": "x", "split": "100"}
+        ]
+        assert feed.podcast.social_interact == []
+        assert feed.podcast.persons == []
+        assert feed.episodes == []
+
+
+def test_empty_content_encoded_falls_back_to_the_description() -> None:
+    item = "<item><title>t</title><content:encoded>  </content:encoded><description>Real notes</description></item>"
+    assert parse_feed(rss(item)).episodes[0].description == "Real notes"
