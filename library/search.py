@@ -11,8 +11,8 @@ remain; and Chinese or Japanese words of any length match inside longer runs (se
 Ranking cost grows with the number of matches (FTS5's BM25 reads every match, ~1-10 µs each), so
 episode search first counts matches up to :data:`CANDIDATES`. A query with fewer matches is ranked
 exactly by BM25 (title words weigh most). A broader one (a word found in most descriptions of a
-million-episode library) is ordered by recency instead, episodes with the words in their title
-first; their ``score`` is 0 (title) or -1 (elsewhere).
+million-episode library) is answered from its newest :data:`CANDIDATES` matches, episodes with
+the words in their title first, newest first; their ``score`` is 0 (title) or -1 (elsewhere).
 """
 
 from __future__ import annotations
@@ -135,13 +135,13 @@ def _search_episodes(session: Session, query: str, limit: int, podcast_id: int |
             match = exact
     scope = "" if podcast_id is None else "AND rowid IN (SELECT id FROM episodes WHERE podcast_id = :podcast_id)"
     parameters: dict[str, object] = {"match": match, "podcast_id": podcast_id, "limit": limit}
-    count = session.execute(
+    count, floor = session.execute(
         text(
-            "SELECT count(*) FROM (SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH :match "
+            "SELECT count(*), min(rowid) FROM (SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH :match "
             f"{scope} ORDER BY rowid DESC LIMIT :cap)"
         ),
         {**parameters, "cap": CANDIDATES + 1},
-    ).scalar_one()
+    ).one()
     if count <= CANDIDATES:
         rows = session.execute(
             text(
@@ -151,11 +151,13 @@ def _search_episodes(session: Session, query: str, limit: int, podcast_id: int |
             parameters,
         )
         return _episode_rows(session, [(int(rowid), -float(rank)) for rowid, rank in rows])
-    # Broad query: newest title matches first, then the newest other matches.
+    # Broad query: among the newest CANDIDATES matches (rowid >= floor, so the cost stays bounded
+    # even when few titles match), title matches first, then the others, newest first.
     newest = (
-        "SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH :match "
+        "SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH :match AND rowid >= :floor "
         f"{scope} ORDER BY rowid DESC LIMIT :limit"
     )
+    parameters["floor"] = floor
     in_title = [int(r) for (r,) in session.execute(text(newest), {**parameters, "match": f"{{title}} : ({match})"})]
     scored = [(rowid, 0.0) for rowid in in_title]
     if len(scored) < limit:
