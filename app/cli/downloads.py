@@ -1,9 +1,11 @@
-"""``castwise download EPISODE... | --new``: download episodes into the library's folder.
+"""``castwise download EPISODE... | --new | --clean-up``: download episodes into the library's folder.
 
 EPISODE is what ``castwise episodes`` prints (id, guid or enclosure URL; see
 :mod:`library.db.lookup`). ``--new`` fetches the newest unplayed episodes of the podcasts with
 auto-download on (or of the podcasts named with ``--podcast``), the same rule the feed refresh
-uses, and resumes downloads an earlier run left unfinished.
+uses, and resumes downloads an earlier run left unfinished. ``--clean-up`` first deletes
+downloads by the cleanup rules (the settings, or ``--played-days``/``--keep``); it never deletes
+an episode in the queue or one started and not finished.
 
 A progress line on stderr is redrawn in place on a terminal (a line per finished download
 otherwise); stdout gets one line per episode: ``downloaded``, ``already``, or ``failed``. Ctrl-C
@@ -17,6 +19,7 @@ import argparse
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 
@@ -37,17 +40,31 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     download.add_argument("--per-podcast", type=int, default=3, metavar="N",
                           help="with --new: how many of each podcast's newest episodes to consider (default 3)")
-    download.add_argument("--parallel", type=int, default=3, metavar="N",
-                          help="downloads at the same time (default 3)")
+    download.add_argument("--parallel", type=int, metavar="N",
+                          help="downloads at the same time (default: the downloads.concurrency setting)")
+    download.add_argument(
+        "--clean-up", action="store_true",
+        help="first delete downloads by the cleanup rules (never queued or half-played episodes)",
+    )
+    download.add_argument("--played-days", type=float, metavar="DAYS",
+                          help="with --clean-up: delete played episodes after DAYS (default: the setting)")
+    download.add_argument("--keep", type=int, metavar="N",
+                          help="with --clean-up: keep at most N downloads per podcast (default: the setting)")
     download.set_defaults(handler=_download)
 
 
 def _download(args: argparse.Namespace) -> int:
-    if bool(args.episodes) == bool(args.new):
-        print("castwise download: give EPISODE ids or --new (not both)", file=sys.stderr)
+    if args.episodes and args.new:
+        print("castwise download: give EPISODE ids or --new, not both", file=sys.stderr)
         return 2
-    if args.parallel < 1 or args.per_podcast < 1:
-        print("castwise download: --parallel and --per-podcast must be at least 1", file=sys.stderr)
+    if not (args.episodes or args.new or args.clean_up):
+        print("castwise download: give EPISODE ids, --new or --clean-up", file=sys.stderr)
+        return 2
+    if (args.parallel is not None and args.parallel < 1) or args.per_podcast < 1 or (
+        args.keep is not None and args.keep < 1
+    ) or (args.played_days is not None and args.played_days < 0):
+        print("castwise download: --parallel, --per-podcast and --keep must be at least 1, --played-days "
+              "at least 0", file=sys.stderr)
         return 2
     from app.cli.library import run_with_library
 
@@ -60,7 +77,15 @@ def _run(library: Any, args: argparse.Namespace) -> int:
     from library.downloads import DownloadManager, DownloadState
     from library.downloads.episodes import EpisodeDownloads, local_path_for
     from library.downloads.rules import auto_download_new
+    from library.settings import DOWNLOAD_CONCURRENCY, DOWNLOAD_FOLDER, Settings
 
+    if args.clean_up:
+        _clean_up(library, args)
+        if not (args.episodes or args.new):
+            return 0
+    settings = Settings(library)
+    folder = settings.get(DOWNLOAD_FOLDER)
+    parallel = args.parallel or settings.get(DOWNLOAD_CONCURRENCY)
     with library.session() as session:
         podcast_ids = [resolve_podcast(session, reference).id for reference in args.podcast]
         episode_ids: list[int] = []
@@ -70,8 +95,8 @@ def _run(library: Any, args: argparse.Namespace) -> int:
             else:
                 episode_ids.append(resolve_episode(session, reference).id)
 
-    manager = DownloadManager(max_concurrent=args.parallel)
-    downloads = EpisodeDownloads(library, manager)
+    manager = DownloadManager(max_concurrent=parallel)
+    downloads = EpisodeDownloads(library, manager, folder=Path(folder) if folder else None)
     progress = _ProgressLine()
     manager.progressed.connect(progress.on_progress)
     manager.state_changed.connect(progress.on_state_changed)
@@ -115,6 +140,22 @@ def _run(library: Any, args: argparse.Namespace) -> int:
         print("castwise download: paused; run the same command again to continue", file=sys.stderr)
         return 130
     return 1 if failed else 0
+
+
+def _clean_up(library: Any, args: argparse.Namespace) -> None:
+    from library.db.models import Episode
+    from library.downloads.rules import clean_up_with_settings
+
+    report = clean_up_with_settings(library, played_older_than_days=args.played_days, keep_per_podcast=args.keep)
+    with library.session() as session:
+        for episode_id in report.deleted_episode_ids:
+            episode = session.get(Episode, episode_id)
+            print(f"deleted     {episode_id}  {episode.title if episode else ''}")
+        for episode_id in report.kept_protected_ids:
+            episode = session.get(Episode, episode_id)
+            print(f"kept        {episode_id}  {episode.title if episode else ''} (queued or in progress)")
+    print(f"cleanup: {len(report.deleted_episode_ids)} downloads deleted, {_size(report.freed_bytes)} freed",
+          flush=True)
 
 
 def _titles(library: Any, downloads: Any, handles: list[Any]) -> dict[int, str]:

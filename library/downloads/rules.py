@@ -21,6 +21,7 @@ from library.db.models import DownloadState as RowState
 from library.downloads.episodes import EpisodeDownloads, remove_download_files, tombstone
 from library.downloads.errors import DownloadError
 from library.downloads.manager import DownloadHandle
+from library.settings import DELETE_PLAYED_AFTER_DAYS, KEEP_PER_PODCAST, Settings
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +170,21 @@ def clean_up_downloads(library: Library, *, played_older_than_days: float | None
         report.deleted_episode_ids.append(episode_id)
         report.freed_bytes += freed
     return report
+
+
+def clean_up_with_settings(library: Library, *, protect: Iterable[int] = (), now: datetime | None = None,
+                           played_older_than_days: float | None = None,
+                           keep_per_podcast: int | None = None) -> CleanupReport:
+    """:func:`clean_up_downloads` with the listener's rules from the settings
+    (``downloads.delete_played_after_days``, ``downloads.keep_per_podcast``); a value given here
+    replaces the setting for this run."""
+    settings = Settings(library)
+    if played_older_than_days is None:
+        played_older_than_days = settings.get(DELETE_PLAYED_AFTER_DAYS)
+    if keep_per_podcast is None:
+        keep_per_podcast = settings.get(KEEP_PER_PODCAST)
+    return clean_up_downloads(library, played_older_than_days=played_older_than_days,
+                              keep_per_podcast=keep_per_podcast, protect=protect, now=now)
 
 
 def _became_protected(session: Session, episode_id: int) -> bool:

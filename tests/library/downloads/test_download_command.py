@@ -9,14 +9,16 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
 from library.db import open_library
-from library.db.models import Download, Episode, Podcast
+from library.db.models import Download, Episode, PlaybackState, Podcast, QueueEntry
 from library.db.models import DownloadState as RowState
 from library.paths import resolve_paths
+from library.settings import DELETE_PLAYED_AFTER_DAYS, Settings
 from tests.support.httpserver import LocalHTTPServer, Resource
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -102,7 +104,7 @@ def test_failures_and_unknown_episodes_are_one_clear_line(http_server: LocalHTTP
     assert unknown.stderr.strip().startswith("castwise: No episode '99999' in the library")
 
     usage = castwise("download")
-    assert usage.returncode == 2 and "give EPISODE ids or --new" in usage.stderr
+    assert usage.returncode == 2 and "give EPISODE ids, --new or --clean-up" in usage.stderr
 
 
 def test_ctrl_c_pauses_and_the_next_run_continues(http_server: LocalHTTPServer) -> None:
@@ -136,3 +138,33 @@ def test_ctrl_c_pauses_and_the_next_run_continues(http_server: LocalHTTPServer) 
     assert result.returncode == 0, result.stderr
     assert (resolve_paths().downloads / "Slow" / "Long.mp3").read_bytes() == body
     assert http_server.requests_for("/Slow/Long.mp3")[-1].headers["Range"] == f"bytes={kept}-"
+
+
+def test_clean_up_follows_the_settings_and_spares_the_queue(http_server: LocalHTTPServer) -> None:
+    episodes = add_show(http_server, "Show", [("Old", 3_000), ("Queued", 3_000), ("Fresh", 3_000)])
+    ids = {title: episode_id for title, (episode_id, _) in episodes.items()}
+    assert castwise("download", *map(str, ids.values())).returncode == 0
+    long_ago = datetime.now(UTC) - timedelta(days=30)
+    with open_library() as library:
+        with library.transaction() as session:
+            for title in ("Old", "Queued"):
+                session.add(PlaybackState(episode_id=ids[title], played=True, completed_at=long_ago))
+            session.add(PlaybackState(episode_id=ids["Fresh"], played=True, completed_at=datetime.now(UTC)))
+            session.add(QueueEntry(episode_id=ids["Queued"], position=0))
+        Settings(library).set(DELETE_PLAYED_AFTER_DAYS, 7)
+
+    result = castwise("download", "--clean-up")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"deleted     {ids['Old']}  Old",
+        f"kept        {ids['Queued']}  Queued (queued or in progress)",
+        "cleanup: 1 downloads deleted, 3.0 kB freed",
+    ]
+    folder = resolve_paths().downloads / "Show"
+    assert sorted(path.name for path in folder.iterdir()) == ["Fresh.mp3", "Queued.mp3"]
+
+    # --played-days overrides the setting for one run.
+    result = castwise("download", "--clean-up", "--played-days", "0")
+    assert f"deleted     {ids['Fresh']}  Fresh" in result.stdout.splitlines()
+    assert sorted(path.name for path in folder.iterdir()) == ["Queued.mp3"]
