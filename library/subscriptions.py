@@ -42,7 +42,7 @@ from library.feeds.fetch import (
 from library.feeds.model import ParsedFeed
 from library.feeds.parse import parse_feed
 from library.redact import has_credentials, public_url, redact_text, redact_url
-from library.secrets import SecretStore
+from library.secrets import SecretStorageError, SecretStore
 
 log = logging.getLogger(__name__)
 
@@ -304,11 +304,19 @@ class Subscriptions:
         if podcast_ids is not None:
             order = {podcast_id: index for index, podcast_id in enumerate(podcast_ids)}
             podcasts.sort(key=lambda podcast: order[podcast.id])
-        requests = [self._request(podcast) for podcast in podcasts]
         reports: dict[int, FeedReport] = {}
+        requests: list[FetchRequest] = []
         # Fetch URLs are unique: two podcasts never share a public URL, and a private URL
         # differs from its public part only by the secret.
-        podcast_by_url = {request.url: podcast for request, podcast in zip(requests, podcasts, strict=True)}
+        podcast_by_url: dict[str, Podcast] = {}
+        for podcast in podcasts:
+            try:
+                request = self._request(podcast)
+            except SecretStorageError as error:  # a locked keyring fails that feed, not the refresh
+                reports[podcast.id] = self._store_failure(podcast.id, ErrorKind.AUTH_REQUIRED, error.message)
+                continue
+            requests.append(request)
+            podcast_by_url[request.url] = podcast
 
         def store(done: int, total: int, result: FetchResult) -> None:
             podcast = podcast_by_url[result.url]
@@ -358,6 +366,14 @@ class Subscriptions:
                 url = podcast.feed_url if podcast is not None else redact_url(result.url)
             return FeedReport(podcast_id, title, url, FeedOutcome.FAILED, reason="internal",
                               error_kind=ErrorKind.FATAL, message=message)
+
+    def _store_failure(self, podcast_id: int, kind: ErrorKind, message: str) -> FeedReport:
+        with self.library.transaction() as session:
+            podcast = session.get(Podcast, podcast_id)
+            assert podcast is not None
+            self._record_failure(podcast, kind, message, utc_now())
+            return FeedReport(podcast.id, podcast.title, podcast.feed_url, FeedOutcome.FAILED,
+                              reason="credentials", error_kind=kind, message=message)
 
     @staticmethod
     def _record_failure(podcast: Podcast, kind: ErrorKind, message: str, now: datetime) -> None:

@@ -252,3 +252,24 @@ def test_a_feed_announcing_its_new_address_is_followed(
     with library.session() as session:
         podcast = session.get(Podcast, podcast_id)
         assert podcast is not None and podcast.feed_url == new
+
+
+def test_a_locked_keyring_fails_only_the_private_feed(
+    http_server: LocalHTTPServer, service: Subscriptions, memory_keyring: object
+) -> None:
+    from keyring.errors import KeyringLocked
+
+    public = http_server.add("/public.xml", Resource(body=numbered_feed(1, title="Public").xml(), content_type=RSS))
+    http_server.add("/vip.xml?token=abcdef", Resource(body=numbered_feed(1, title="VIP").xml(), content_type=RSS))
+    service.subscribe(public)
+    service.subscribe(http_server.url("/vip.xml?token=abcdef"))
+
+    def locked(*_args: object) -> str:
+        raise KeyringLocked("the keyring is locked")
+
+    memory_keyring.get_password = locked  # type: ignore[attr-defined]
+    reports = {report.title: report for report in service.refresh_all()}
+    assert reports["Public"].outcome is FeedOutcome.NOT_MODIFIED
+    vip = reports["VIP"]
+    assert (vip.outcome, vip.reason, vip.error_kind) == (FeedOutcome.FAILED, "credentials", ErrorKind.AUTH_REQUIRED)
+    assert "keyring" in (vip.message or "")
