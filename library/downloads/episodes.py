@@ -200,11 +200,10 @@ class EpisodeDownloads:
             return self._episode_by_target.get(progress.target)
 
     def _target_for(self, session: Session, episode: Episode, row: Download | None) -> Path:
-        """The row's own path when a partial file may be waiting there, else a fresh unique one."""
+        """The row's own path (a partial file may be waiting there, or a damaged copy to
+        replace), else a fresh unique one."""
         if row is not None and row.path and row.state is not RowState.CANCELLED:
-            path = Path(row.path)
-            if row.state in (*_UNFINISHED, RowState.FAILED) or not path.exists():
-                return path
+            return Path(row.path)
         taken = {
             Path(path)
             for path in session.scalars(

@@ -107,21 +107,25 @@ def test_playback_streams_when_the_file_is_gone_or_damaged(
     assert handle is not None and handle.wait(WAIT_S) is DownloadState.COMPLETED
     path = Path(handle.target)
 
-    path.write_bytes(body[:1000])  # truncated behind our back
+    path.unlink()  # deleted behind our back
     with library.session() as session:
         episode = session.get(Episode, episode_id)
         assert episode is not None
         assert local_path_for(episode) is None
         assert playback_location(episode) == url
-    path.unlink()
-    with library.session() as session:
-        episode = session.get(Episode, episode_id)
-        assert episode is not None and playback_location(episode) == url
-
-    # Downloading again fetches it anew, into the same place.
     again = downloads.download(episode_id)
     assert again is not None and again.wait(WAIT_S) is DownloadState.COMPLETED
     assert again.target == path and path.read_bytes() == body
+
+    path.write_bytes(body[:1000])  # truncated behind our back
+    with library.session() as session:
+        episode = session.get(Episode, episode_id)
+        assert episode is not None and playback_location(episode) == url
+    # Downloading again replaces the damaged copy in the same place.
+    third = downloads.download(episode_id)
+    assert third is not None and third.wait(WAIT_S) is DownloadState.COMPLETED
+    assert third.target == path and path.read_bytes() == body
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
 
 
 def test_a_failed_download_is_recorded_with_its_message(
