@@ -34,6 +34,7 @@ from library.downloads.errors import (
 )
 from library.downloads.progress import DownloadProgress, DownloadState, Hook, RateMeter, eta_seconds
 from library.downloads.transfer import Attempt, AttemptOutcome, PartialFile, RetryableError, storage_error
+from library.redact import redact_url
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +121,7 @@ class DownloadHandle:
             return self.state
 
     def __repr__(self) -> str:
-        return f"<DownloadHandle {self.id} {self.state} {self.url}>"
+        return f"<DownloadHandle {self.id} {self.state} {redact_url(self.url)}>"  # private feeds' tokens
 
 
 class DownloadManager:
@@ -128,7 +129,9 @@ class DownloadManager:
 
     ``progressed`` fires with a :class:`DownloadProgress` at most every ``progress_interval_s``
     seconds per download while bytes flow; ``state_changed`` fires on every state change (queued,
-    running, paused, completed, failed, cancelled) with the final numbers and any error.
+    running, paused, completed, failed, cancelled) with the final numbers and any error. Both run
+    on the thread that caused them (mostly a worker): keep callbacks short, queue GUI work to the
+    GUI thread, and never :meth:`DownloadHandle.wait` inside one.
     """
 
     def __init__(
