@@ -55,8 +55,9 @@ def parse_feed(data: bytes, url: str | None = None, *, content_type: str | None 
     """Parse a podcast feed document.
 
     ``url`` is where the document came from: relative links and enclosure URLs are resolved
-    against it. ``content_type`` is the HTTP ``Content-Type`` (its charset wins over the XML
-    declaration, as HTTP says); leave it ``None`` for files.
+    against it. ``content_type`` is the HTTP ``Content-Type``; leave it ``None`` for files. Its
+    charset wins over the XML declaration, except where the document declares UTF-8 (or nothing)
+    and is valid UTF-8: servers' default charset labels are stale far more often than that.
 
     Raises :class:`~library.errors.FeedParseError` (kind bad-input) for an empty body, an HTML
     page, a document that is not a feed, or XML declaring entities. Never raises anything else
@@ -65,7 +66,8 @@ def parse_feed(data: bytes, url: str | None = None, *, content_type: str | None 
     _check_usable(data)
     if looks_like_json(data):
         return parse_json_feed(data, url)
-    if _charsets_agree(data, content_type):
+    content_type = _effective_content_type(data, content_type)
+    if content_type is None or _HTTP_CHARSET.search(content_type) is None:
         try:
             fast = parse_feed_fast(data, url)
         except FeedParseError:
@@ -78,20 +80,32 @@ def parse_feed(data: bytes, url: str | None = None, *, content_type: str | None 
     return parse_feed_tolerant(data, url, content_type=content_type)
 
 
-def _charsets_agree(data: bytes, content_type: str | None) -> bool:
-    """False when HTTP names a charset other than the XML declaration's: HTTP wins then, and
-    feedparser knows how to apply it; the fast path only trusts the document itself."""
+def _effective_content_type(data: bytes, content_type: str | None) -> str | None:
+    """``content_type`` without its charset where the document's own encoding is to be trusted
+    (the fast path reads only that); unchanged where the HTTP charset must win (feedparser
+    applies it)."""
     if not content_type:
-        return True
+        return content_type
     match = _HTTP_CHARSET.search(content_type)
     if match is None:
-        return True
+        return content_type
+    without_charset = content_type.split(";", 1)[0].strip()
     declared = _XML_ENCODING.match(data[:256])
     document = declared.group(1).decode("ascii", "replace") if declared else "utf-8"
     try:
-        return codecs.lookup(match.group(1)).name == codecs.lookup(document).name
+        http_codec = codecs.lookup(match.group(1)).name
+        document_codec = codecs.lookup(document).name
     except LookupError:
-        return False
+        return content_type
+    if http_codec == document_codec:
+        return without_charset
+    if document_codec == "utf-8" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return content_type
+        return without_charset
+    return content_type
 
 
 def _check_usable(data: bytes) -> None:

@@ -409,3 +409,15 @@ def test_live_items_do_not_leak_into_the_channel() -> None:
 def test_empty_content_encoded_falls_back_to_the_description() -> None:
     item = "<item><title>t</title><content:encoded>  </content:encoded><description>Real notes</description></item>"
     assert parse_feed(rss(item)).episodes[0].description == "Real notes"
+
+
+def test_a_stale_server_charset_does_not_garble_a_valid_utf8_feed() -> None:
+    data = '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><item><title>Ünï “x”</title></item></channel></rss>'
+    for document in (data, data.replace('<?xml version="1.0" encoding="UTF-8"?>', "")):
+        feed = parse_feed(document.encode("utf-8"), content_type="text/xml; charset=ISO-8859-1")
+        assert feed.episodes[0].title == "Ünï “x”"
+    atom = '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Ünï</title></feed>'
+    assert (
+        parse_feed(atom.encode(), content_type="application/atom+xml; charset=iso-8859-1").podcast.title
+        == "Ünï"
+    )
