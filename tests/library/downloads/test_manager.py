@@ -350,3 +350,23 @@ def test_a_redirected_enclosure_downloads_from_where_it_leads(
     assert handle.wait(WAIT_S) is DownloadState.COMPLETED, handle.error
     assert (tmp_path / "ep.mp3").read_bytes() == body
     assert "Range" in http_server.requests_for("/cdn/file.mp3")[1].headers
+
+
+def test_a_file_replaced_on_the_server_while_paused_is_downloaded_afresh(
+    http_server: LocalHTTPServer, manager: DownloadManager, tmp_path: Path
+) -> None:
+    old, new = payload(300_000, seed=11), payload(250_000, seed=12)
+    url = http_server.add("/replaced.mp3", Resource(body=old, drip_bytes_per_s=200_000))
+    reached = wait_for_bytes(manager, 40_000)
+    handle = manager.enqueue(url, tmp_path / "replaced.mp3")
+    assert reached.wait(WAIT_S)
+    handle.pause()
+    assert handle.wait(WAIT_S) is DownloadState.PAUSED
+
+    http_server.add("/replaced.mp3", Resource(body=new))  # a re-encoded episode: another length
+    handle.resume()
+
+    assert handle.wait(WAIT_S) is DownloadState.COMPLETED, handle.error
+    # Never the start of the old file spliced onto the rest of the new one.
+    assert (tmp_path / "replaced.mp3").read_bytes() == new
+    assert "Range" not in http_server.requests_for("/replaced.mp3")[-1].headers
