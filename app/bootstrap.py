@@ -20,6 +20,7 @@ from app.main_window import MainWindow, Services
 from app.playback import build_controller, create_engine
 from app.preferences import Preferences
 from app.tasks import TaskRunner
+from library import settings as library_settings
 from library.db import Library, open_library
 from library.downloads.episodes import EpisodeDownloads
 from library.downloads.manager import DownloadManager
@@ -75,12 +76,13 @@ def build(
     controller, store = build_controller(
         library,
         engine,
-        skip_forward_s=float(preferences.get("skip_forward_s")),
-        skip_back_s=float(preferences.get("skip_back_s")),
+        skip_forward_s=float(preferences.get(library_settings.SKIP_FORWARD_S)),
+        skip_back_s=float(preferences.get(library_settings.SKIP_BACK_S)),
     )
     playback = PlaybackAdapter(controller, store)
-    folder = str(preferences.get("download_folder"))
-    episode_downloads = EpisodeDownloads(library, DownloadManager(), folder=Path(folder) if folder else None)
+    folder = preferences.get(library_settings.DOWNLOAD_FOLDER)
+    manager = DownloadManager(max_concurrent=int(preferences.get(library_settings.DOWNLOAD_CONCURRENCY)))
+    episode_downloads = EpisodeDownloads(library, manager, folder=Path(folder) if folder else None)
     downloads = DownloadsAdapter(episode_downloads, tasks)
     services = Services(
         catalog=catalog,

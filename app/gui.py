@@ -21,8 +21,10 @@ def run(demo: bool = False) -> int:
         demo_session = start_demo()
     from app.bootstrap import build
     from app.i18n import install_translator
+    from app.preferences import LANGUAGE
     from app.theme import apply_theme
     from library.errors import CastwiseError
+    from library.settings import THEME
 
     try:
         application = build()
@@ -30,8 +32,8 @@ def run(demo: bool = False) -> int:
         print(f"castwise: {error}", file=sys.stderr)
         return 1
     preferences = application.services.preferences
-    install_translator(app, str(preferences.get("language")))
-    apply_theme(str(preferences.get("theme")), app)
+    install_translator(app, str(preferences.get(LANGUAGE)))
+    apply_theme(str(preferences.get(THEME)), app)
     window = application.window
     from app.desktop.integration import install
 

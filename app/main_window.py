@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -35,9 +36,10 @@ from app.pages.library import LibraryPage
 from app.pages.search import SearchPage
 from app.pages.settings import SettingsPage
 from app.pages.simple import DownloadsPage, ForYouPage, UpNextPage
-from app.preferences import Preferences
+from app.preferences import AUTO_DOWNLOAD, Preferences
 from app.tasks import TaskRunner
 from app.widgets.sidebar import Sidebar
+from library import settings as library_settings
 from library.subscriptions import FeedReport, Subscriptions
 from player.controller import EpisodeMedia
 
@@ -176,9 +178,11 @@ class MainWindow(QMainWindow):
 
     def _apply_preferences(self) -> None:
         preferences = self.services.preferences
-        self.now_playing.skip_back_ms = int(preferences.get("skip_back_s")) * 1000
-        self.now_playing.skip_forward_ms = int(preferences.get("skip_forward_s")) * 1000
-        self.library_page.details_pane.notes_view.set_allow_remote_images(bool(preferences.get("remote_images")))
+        self.now_playing.skip_back_ms = int(preferences.get(library_settings.SKIP_BACK_S)) * 1000
+        self.now_playing.skip_forward_ms = int(preferences.get(library_settings.SKIP_FORWARD_S)) * 1000
+        self.library_page.details_pane.notes_view.set_allow_remote_images(
+            bool(preferences.get(library_settings.LOAD_REMOTE_IMAGES))
+        )
 
     # -- public actions (also what shortcuts, the tray and MPRIS call) ---------------------------
     def load(self) -> None:
@@ -251,9 +255,21 @@ class MainWindow(QMainWindow):
             return
         total = self.library_page.podcast_model.rowCount()
         self.library_page.set_refresh_progress(0, max(total, 1))
+        auto_download = bool(self.services.preferences.get(AUTO_DOWNLOAD))
+        downloads = self.services.downloads
+
+        def run() -> list[FeedReport]:
+            started = datetime.now(UTC)
+            reports = subscriptions.refresh_all(on_progress=self._relay_refresh_progress)
+            if auto_download and downloads is not None:
+                from library.downloads.rules import auto_download_new
+
+                auto_download_new(subscriptions.library, downloads.downloads, since=started,
+                                  podcast_ids=[r.podcast_id for r in reports if r.podcast_id is not None])
+            return reports
+
         self.services.tasks.submit(
-            subscriptions.refresh_all,
-            on_progress=self._relay_refresh_progress,
+            run,
             key="refresh",
             on_result=self._on_refresh_finished,
             on_error=self._on_task_error,
@@ -401,10 +417,10 @@ class MainWindow(QMainWindow):
 
     def _on_settings_preference_changed(self, key: str) -> None:
         self._apply_preferences()
-        if key == "theme":
+        if key == library_settings.THEME.key:
             from app.theme import apply_theme
 
-            apply_theme(str(self.services.preferences.get("theme")))
+            apply_theme(str(self.services.preferences.get(library_settings.THEME)))
 
     def _on_playback_position_changed(self, position_ms: int, duration_ms: int) -> None:
         if duration_ms and duration_ms != self.now_playing.seek_slider.maximum():

@@ -1,0 +1,51 @@
+"""Settings from the window: saved at once, applied at once, bad values explained, the service
+address overridable by the environment, themes switch the palette."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
+
+from app.preferences import SERVICE_URL, Preferences
+from library import settings as library_settings
+
+
+def test_settings_are_saved_and_applied(qtbot, app_window) -> None:
+    window = app_window.window
+    page = window.settings_page
+    page.editors["playback.skip_forward_s"].setValue(45)
+    assert window.now_playing.skip_forward_ms == 45_000
+    page.editors["downloads.keep_per_podcast"].setValue(page.editors["downloads.keep_per_podcast"].minimum())
+    reread = Preferences(app_window.library)
+    assert reread.get(library_settings.SKIP_FORWARD_S) == 45
+    assert reread.get(library_settings.KEEP_PER_PODCAST) is None  # "No limit"
+    page.editors["downloads.keep_per_podcast"].setValue(3)
+    assert Preferences(app_window.library).get(library_settings.KEEP_PER_PODCAST) == 3
+
+
+def test_a_bad_service_address_is_explained_and_not_stored(qtbot, app_window, monkeypatch) -> None:
+    page = app_window.window.settings_page
+    editor = page.editors["service.url"]
+    editor.setText("castwise.example.org")
+    editor.editingFinished.emit()
+    assert "http" in page.error_label.text()
+    assert Preferences(app_window.library).get(SERVICE_URL) is None
+    editor.setText("https://castwise.example.org")
+    editor.editingFinished.emit()
+    assert page.error_label.text() == ""
+    assert Preferences(app_window.library).get(SERVICE_URL) == "https://castwise.example.org"
+    monkeypatch.setenv("CASTWISE_SERVICE_URL", "http://127.0.0.1:8123")
+    assert Preferences(app_window.library).get(SERVICE_URL) == "http://127.0.0.1:8123"
+
+
+def test_theme_switches_the_palette(qtbot, app_window) -> None:
+    page = app_window.window.settings_page
+    combo = page.editors["ui.theme"]
+    combo.setCurrentIndex(combo.findData("dark"))
+    combo.activated.emit(combo.currentIndex())
+    dark = QApplication.palette().color(QPalette.ColorRole.Window).lightness()
+    combo.setCurrentIndex(combo.findData("light"))
+    combo.activated.emit(combo.currentIndex())
+    light = QApplication.palette().color(QPalette.ColorRole.Window).lightness()
+    assert dark < 80 < 200 < light
+    assert Preferences(app_window.library).get(library_settings.THEME) == "light"
