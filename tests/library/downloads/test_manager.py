@@ -293,7 +293,7 @@ class CountingServer(LocalHTTPServer):
 
 
 def test_no_more_than_the_bound_download_at_once(tmp_path: Path) -> None:
-    bodies = {f"/ep{number}.mp3": payload(60_000, seed=number) for number in range(5)}
+    bodies = {f"/ep{number}.mp3": payload(100_000, seed=number) for number in range(5)}
     with CountingServer() as server, DownloadManager(max_concurrent=2, retry=FAST_RETRY) as manager:
         for path, body in bodies.items():
             server.add(path, Resource(body=body, drip_bytes_per_s=150_000))
