@@ -50,6 +50,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                 f"This library was written by a newer version of Castwise (schema {stamped}); "
                 "update Castwise to open it."
             ) from error
-    with engine.begin() as connection:
+    with engine.connect() as connection:
+        # One IMMEDIATE transaction for the whole upgrade: it takes the write lock before reading
+        # the stamped revision (so two Castwise processes starting on a new library upgrade it
+        # once, the second waiting for the first) and a crash mid-way leaves the old schema intact.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        connection.commit()

@@ -183,3 +183,39 @@ def test_search_index_follows_title_changes() -> None:
 
         assert matches("first") == 0
         assert matches("renamed") == 1
+
+
+def test_processes_opening_a_new_library_at_once_all_succeed(tmp_path: Path) -> None:
+    database = tmp_path / "library.sqlite3"
+    code = f"from library.db import open_library; open_library(database={str(database)!r}).close(); print('ok')"
+    processes = [
+        subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+        for _ in range(4)
+    ]
+    for process in processes:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0 and out.strip() == "ok", err
+    assert current_revision(create_library_engine(database)) == HEAD_REVISION
+
+
+def test_a_failing_upgrade_leaves_the_old_schema_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from library.db import migrate
+
+    database = tmp_path / "library.sqlite3"
+    engine = create_library_engine(database)
+    migrate.upgrade(engine, "0001_base_schema")
+    real_upgrade = migrate.command.upgrade
+
+    def upgrade_then_fail(config: object, revision: str) -> None:
+        real_upgrade(config, revision)  # type: ignore[arg-type]
+        raise OSError("disk unplugged")
+
+    monkeypatch.setattr(migrate.command, "upgrade", upgrade_then_fail)
+    with pytest.raises(OSError):
+        migrate.upgrade(engine)
+    assert current_revision(engine) == "0001_base_schema"
+    with engine.connect() as connection:
+        tables = {row[0] for row in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")}
+        columns = {row[1] for row in connection.exec_driver_sql("PRAGMA table_info(episodes)")}
+    assert "episodes_fts" not in tables and "last_seen_at" not in columns
