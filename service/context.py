@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.db import make_engine, make_sessionmaker
-from service.events import EventHub
+from service.events import EventHub, PostgresFanout
 from service.mailer import Mailer, OutboxMailer, SmtpMailer
 from service.payments import TestPaymentProvider
 from service.security import PasswordHashing, TokenSigner
@@ -34,6 +34,11 @@ class ServiceContext:
     payments: TestPaymentProvider
     events: EventHub
 
+    def close(self) -> None:
+        """Stop background listeners and close database connections."""
+        self.events.close()
+        self.engine.dispose()
+
 
 def build_context(settings: Settings, *, engine: Engine | None = None) -> ServiceContext:
     """Wire settings -> database -> collaborators. ``settings`` must already be validated."""
@@ -55,5 +60,11 @@ def build_context(settings: Settings, *, engine: Engine | None = None) -> Servic
         mailer=mailer,
         storage=LocalFolderStorage(settings.data_dir / "media"),
         payments=TestPaymentProvider(secret=settings.effective_webhook_secret, public_url=settings.public_url),
-        events=EventHub(),
+        events=EventHub(fanout=_fanout(engine)),
     )
+
+
+def _fanout(engine: Engine) -> PostgresFanout | None:
+    if engine.dialect.name != "postgresql":
+        return None
+    return PostgresFanout(engine.url.set(drivername="postgresql").render_as_string(hide_password=False))

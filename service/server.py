@@ -26,7 +26,7 @@ def prepare(settings: Settings) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     context = build_context(settings)
     upgrade(context.engine)
-    context.engine.dispose()
+    context.close()
 
 
 def serve(*, host: str, port: int, workers: int) -> int:

@@ -65,7 +65,11 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
         shutil.copyfile(template, path)
         yield f"sqlite:///{path}"
         return
-    server: PostgresServer = request.getfixturevalue("postgres_server")
+    yield from postgres_database(request.getfixturevalue("postgres_server"))
+
+
+def postgres_database(server: PostgresServer) -> Iterator[str]:
+    """A fresh database copied from the migrated template; dropped afterwards."""
     name = f"castwise_test_{next(_counter)}"
     admin = create_engine(server.url(), poolclass=NullPool, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -98,7 +102,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 def context(settings: Settings) -> Iterator[ServiceContext]:
     context = build_context(settings)
     yield context
-    context.engine.dispose()
+    context.close()
 
 
 @pytest.fixture

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import queue
 import threading
+from pathlib import Path
 
 import httpx
 from fastapi.testclient import TestClient
 
 from protocol.events import ENTITLEMENT_GRANTED, ENTITLEMENT_REVOKED
+from service.context import build_context
+from service.events import LiveEvent
 from service.payments import CHARGE_REFUNDED
-from tests.service.conftest import LiveServer, sign_up
+from service.settings import Settings
+from tests.service.conftest import LiveServer, postgres_database, sign_up
 from tests.service.world import buy, claim_show, deliver
 from tests.support.httpserver import LocalHTTPServer
+from tests.support.postgres import PostgresServer
 
 
 def _listen(url: str, token: str, events: queue.Queue[tuple[str, dict[str, object]]], ready: threading.Event) -> None:
@@ -57,3 +63,27 @@ def test_grants_and_revocations_arrive_on_the_account_stream(client: TestClient,
 
 def test_the_stream_needs_a_signed_in_account(client: TestClient) -> None:
     assert client.get("/api/v1/events").status_code == 401
+
+
+def test_an_event_published_by_one_worker_reaches_a_stream_on_another(postgres_server: PostgresServer,
+                                                                       tmp_path: Path) -> None:
+    """Two service contexts on one PostgreSQL database stand in for two worker processes."""
+    databases = postgres_database(postgres_server)
+    url = next(databases)
+    settings = Settings(data_dir=tmp_path, database_url=url, secret_key="s" * 40).validated()
+    publisher, streamer = build_context(settings), build_context(settings)
+    try:
+        async def scenario() -> tuple[LiveEvent, bool]:
+            queue = streamer.events.subscribe(7)
+            other = streamer.events.subscribe(8)
+            publisher.events.publish(7, LiveEvent(name=ENTITLEMENT_GRANTED, data='{"entitlement_id": 1}'))
+            event = await asyncio.wait_for(queue.get(), timeout=20)
+            return event, other.empty()
+
+        event, other_account_heard_nothing = asyncio.run(scenario())
+        assert event == LiveEvent(name=ENTITLEMENT_GRANTED, data='{"entitlement_id": 1}')
+        assert other_account_heard_nothing
+    finally:
+        publisher.close()
+        streamer.close()
+        databases.close()
