@@ -301,12 +301,22 @@ async def _fetch_one(
             request,
             _fail(FailureReason.TIMEOUT, f"{safe_url} did not answer in time", kind=ErrorKind.TEMPORARY),
         )
-    except httpx.HTTPError as error:
+    except (httpx.HTTPError, OSError) as error:
         result = _failed(
             request,
             _fail(
                 FailureReason.CONNECTION,
                 f"could not reach {safe_url} ({type(error).__name__})",
+                kind=ErrorKind.TEMPORARY,
+            ),
+        )
+    except Exception as error:  # the contract is "never raises": a surprise is logged, not thrown
+        log.exception("fetching %s failed unexpectedly", safe_url)
+        result = _failed(
+            request,
+            _fail(
+                FailureReason.CONNECTION,
+                f"could not fetch {safe_url} ({type(error).__name__})",
                 kind=ErrorKind.TEMPORARY,
             ),
         )

@@ -244,3 +244,12 @@ def test_a_moved_feed_that_is_not_modified_reports_the_move_without_a_body(
     assert again.new_url == new
     assert again.content is None
     assert again.status == 304
+
+
+def test_a_server_that_sends_less_than_it_announced_is_a_temporary_failure(
+    http_server: LocalHTTPServer,
+) -> None:
+    url = http_server.add("/short.xml", _feed_resource(declared_length=len(FEED) + 500))
+    result = fetch_feed(url, deadline_s=2)  # the server then waits for bytes it will never send
+    assert result.outcome is FetchOutcome.FAILED
+    assert result.error is not None and result.error.kind is ErrorKind.TEMPORARY
