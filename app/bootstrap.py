@@ -22,6 +22,7 @@ from app.preferences import Preferences
 from app.tasks import TaskRunner
 from library import settings as library_settings
 from library.db import Library, open_library
+from library.documents import DocumentCache
 from library.downloads.episodes import EpisodeDownloads
 from library.downloads.manager import DownloadManager
 from library.paths import Paths, resolve_paths
@@ -93,6 +94,7 @@ def build(
         directory=DirectorySearch(),
         artwork=ArtworkLoader(paths.artwork_cache),
         downloads=downloads,
+        documents=DocumentCache(paths.documents_cache),
     )
     window = MainWindow(services)
     return Application(

@@ -40,6 +40,8 @@ from app.preferences import AUTO_DOWNLOAD, Preferences
 from app.tasks import TaskRunner
 from app.widgets.sidebar import Sidebar
 from library import settings as library_settings
+from library.cues import Cue
+from library.documents import DocumentCache
 from library.subscriptions import FeedReport, Subscriptions
 from player.controller import EpisodeMedia
 
@@ -58,6 +60,8 @@ class Services:
     directory: DirectorySearch | None = None
     artwork: ArtworkLoader | None = None
     downloads: DownloadsAdapter | None = None
+    documents: DocumentCache | None = None
+    """Chapters and transcript documents, fetched on demand and cached."""
 
 
 class MainWindow(QMainWindow):
@@ -138,6 +142,7 @@ class MainWindow(QMainWindow):
         details.enqueue_requested.connect(self.enqueue)
         details.rating_requested.connect(self._on_details_rating_requested)
         details.chapter_requested.connect(self._on_details_chapter_requested)
+        details.transcript_requested.connect(self._on_details_transcript_requested)
         self.up_next_page.play_requested.connect(self.play_episode)
         self.up_next_page.remove_requested.connect(self._on_up_next_remove_requested)
         self.up_next_page.move_requested.connect(self._on_up_next_move_requested)
@@ -389,6 +394,24 @@ class MainWindow(QMainWindow):
         else:
             self.play_episode(episode_id, start_ms)
 
+    def _on_details_transcript_requested(self, episode_id: int, url: str, content_type: str) -> None:
+        documents = self.services.documents
+        if documents is None:
+            return
+        self.services.tasks.submit(
+            documents.cues, url, content_type or None, key="details.transcript",
+            on_result=lambda cues: self._on_transcript_loaded(episode_id, cues),
+            on_error=lambda error: self.library_page.details_pane.transcript_view.show_status(
+                self.tr("The transcript could not be loaded: {error}").format(error=error)
+            ),
+        )
+
+    def _on_transcript_loaded(self, episode_id: int, cues: list[Cue]) -> None:
+        pane = self.library_page.details_pane
+        episode = pane.episode()
+        if episode is not None and episode.episode_id == episode_id:
+            pane.transcript_view.set_cues(cues)
+
     def _on_up_next_remove_requested(self, episode_id: int) -> None:
         if self.services.playback is not None:
             self.services.playback.controller.queue.remove(episode_id)
@@ -426,6 +449,11 @@ class MainWindow(QMainWindow):
         if duration_ms and duration_ms != self.now_playing.seek_slider.maximum():
             self.now_playing.set_duration(duration_ms)
         self.now_playing.set_position(position_ms)
+        playback, pane = self.services.playback, self.library_page.details_pane
+        shown = pane.episode()
+        if playback is not None and playback.current is not None and shown is not None \
+                and shown.episode_id == playback.current.episode_id:
+            pane.transcript_view.set_position(position_ms)
 
     def _on_playback_state_changed(self, state: str) -> None:
         self.now_playing.set_playing(state in ("playing", "loading"))

@@ -4,6 +4,7 @@ people and funding links."""
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -12,15 +13,32 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.catalog import EpisodeDetails
+from app.components.transcript_view import TranscriptView
 from app.icons import icon
 from app.time_text import format_position_ms
 from app.widgets.show_notes import ShowNotesView
+
+# Richer formats first: JSON carries speakers and fine timing, SRT/VTT are close behind.
+_TRANSCRIPT_PREFERENCE = ("application/json", "text/vtt", "application/x-subrip", "application/srt", "text/srt")
+
+
+def preferred_transcript(transcripts: list[dict[str, Any]]) -> tuple[str, str | None] | None:
+    """The (URL, type) of the transcript to show, or None when the episode has none usable."""
+    usable = [(str(item["url"]), item.get("type")) for item in transcripts if item.get("url")]
+    if not usable:
+        return None
+
+    def rank(item: tuple[str, str | None]) -> int:
+        kind = (item[1] or "").lower()
+        return _TRANSCRIPT_PREFERENCE.index(kind) if kind in _TRANSCRIPT_PREFERENCE else len(_TRANSCRIPT_PREFERENCE)
+
+    return min(usable, key=rank)
 
 
 class EpisodeDetailsPane(QWidget):
@@ -31,7 +49,9 @@ class EpisodeDetailsPane(QWidget):
     rating_requested = Signal(int, int)
     """Episode id and +1 (like), -1 (not interested) or 0 (clear)."""
     chapter_requested = Signal(int, int)
-    """Episode id and the chapter's start in ms."""
+    """Episode id and the chapter's start in ms (also emitted for a clicked transcript line)."""
+    transcript_requested = Signal(int, str, str)
+    """Episode id, transcript URL and its content type: the window loads it in the background."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,17 +94,19 @@ class EpisodeDetailsPane(QWidget):
         actions.addStretch(1)
         layout.addLayout(actions)
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.tabs = QTabWidget()
         self.notes_view = ShowNotesView()
-        splitter.addWidget(self.notes_view)
+        self.tabs.addTab(self.notes_view, self.tr("Notes"))
         self.chapter_list = QListWidget()
         self.chapter_list.setAccessibleName(self.tr("Chapters"))
         self.chapter_list.setUniformItemSizes(True)
         self.chapter_list.itemActivated.connect(self._on_chapter_list_item_activated)
         self.chapter_list.itemClicked.connect(self._on_chapter_list_item_activated)
-        splitter.addWidget(self.chapter_list)
-        splitter.setSizes([300, 120])
-        layout.addWidget(splitter, 1)
+        self.tabs.addTab(self.chapter_list, self.tr("Chapters"))
+        self.transcript_view = TranscriptView()
+        self.transcript_view.seek_requested.connect(self._on_transcript_view_seek_requested)
+        self.tabs.addTab(self.transcript_view, self.tr("Transcript"))
+        layout.addWidget(self.tabs, 1)
         self.links_label = QLabel()
         self.links_label.setOpenExternalLinks(True)
         self.links_label.setWordWrap(True)
@@ -111,7 +133,7 @@ class EpisodeDetailsPane(QWidget):
             self.notice_label.clear()
             self.notes_view.set_notes("")
             self.links_label.clear()
-            self.chapter_list.setVisible(False)
+            self.transcript_view.set_cues([])
             return
         self.title_label.setText(episode.title)
         self.subtitle_label.setText(episode.podcast_title)
@@ -130,7 +152,14 @@ class EpisodeDetailsPane(QWidget):
             item = QListWidgetItem(f"{format_position_ms(start_ms)}  {title}")
             item.setData(Qt.ItemDataRole.UserRole, start_ms)
             self.chapter_list.addItem(item)
-        self.chapter_list.setVisible(bool(episode.chapters))
+        self.tabs.setTabEnabled(1, bool(episode.chapters))
+        transcript = preferred_transcript(episode.transcripts)
+        self.tabs.setTabEnabled(2, transcript is not None)
+        if transcript is not None:
+            self.transcript_view.show_status(self.tr("Loading the transcript…"))
+            self.transcript_requested.emit(episode.episode_id, transcript[0], transcript[1] or "")
+        else:
+            self.transcript_view.set_cues([])
         self.set_rating(episode.rating)
         links = [
             f'<a href="{html.escape(str(item.get("url", "")))}">{html.escape(str(item.get("title") or self.tr("Support")))}</a>'
@@ -162,6 +191,10 @@ class EpisodeDetailsPane(QWidget):
         if self._episode is not None:
             self.set_rating(-1 if checked else 0)
             self.rating_requested.emit(self._episode.episode_id, -1 if checked else 0)
+
+    def _on_transcript_view_seek_requested(self, start_ms: int) -> None:
+        if self._episode is not None:
+            self.chapter_requested.emit(self._episode.episode_id, start_ms)
 
     def _on_chapter_list_item_activated(self, item: QListWidgetItem) -> None:
         if self._episode is not None:
