@@ -66,6 +66,7 @@ class EpisodeDownloads:
         self.headers_for = headers_for
         self.save_interval_s = save_interval_s
         self._lock = threading.Lock()
+        self._starting = threading.Lock()
         self._episode_by_target: dict[Path, int] = {}
         self._handles: dict[int, DownloadHandle] = {}
         self._last_saved: dict[int, float] = {}
@@ -87,6 +88,10 @@ class EpisodeDownloads:
         :class:`~library.errors.NotFoundError` for an unknown episode and
         :class:`DownloadTargetError` for one without an audio file.
         """
+        with self._starting:  # two quick calls for one episode must not race to two downloads
+            return self._download(episode_id)
+
+    def _download(self, episode_id: int) -> DownloadHandle | None:
         with self._lock:
             active = self._handles.get(episode_id)
         if active is not None and active.state in (DownloadState.QUEUED, DownloadState.RUNNING):

@@ -5,6 +5,7 @@ playback preferring the local file."""
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -291,3 +292,31 @@ def test_deleting_a_download_removes_the_file_and_keeps_auto_download_away(
     # The listener can still download it by hand.
     again = downloads.download(episode_id)
     assert again is not None and again.wait(WAIT_S) is DownloadState.COMPLETED
+
+
+def test_asking_twice_at_once_starts_one_download(
+    library: Library, downloads: EpisodeDownloads, http_server: LocalHTTPServer
+) -> None:
+    url, body = serve(http_server, "/twice/ep.mp3", size=200_000, drip_bytes_per_s=400_000)
+    episode_id = add_episode(library, add_podcast(library, "Show"), "Twice", url)
+    results: list[object] = []
+    errors: list[Exception] = []
+
+    def ask() -> None:
+        try:
+            results.append(downloads.download(episode_id))
+        except Exception as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len(results) == 4 and len({id(handle) for handle in results}) == 1
+    [handle] = {handle for handle in results if handle is not None}  # type: ignore[misc]
+    assert handle.wait(WAIT_S) is DownloadState.COMPLETED
+    assert handle.target.read_bytes() == body
+    assert len(http_server.requests_for("/twice/ep.mp3")) == 1
