@@ -1,5 +1,5 @@
-"""Full-text search over the library: podcast titles, authors and descriptions, episode titles and
-descriptions (transcripts have a reserved column), ranked by BM25.
+"""Full-text search over the library: podcast titles, authors and descriptions, episode titles,
+descriptions and transcripts (:func:`index_transcript`), ranked by BM25.
 
 The index is SQLite FTS5, kept in sync by triggers (see migration ``0002_full_text_search``).
 Queries are forgiving: every word must match; the last word, when it is not a whole word of the
@@ -29,6 +29,9 @@ from library.db.fts import has_cjk, query_phrases
 # BM25 column weights: a word in a title says more about a row than one in a long description.
 EPISODE_WEIGHTS = "10.0, 1.0, 0.5"  # title, description, transcript
 PODCAST_WEIGHTS = "10.0, 4.0, 1.0"  # title, author, description
+
+TRANSCRIPT_WEIGHT = 0.25
+"""How much a transcript match counts against a description match (BM25 scores are multiplied)."""
 
 CANDIDATES = 4000
 """Above this many matching episodes, a query is ordered by recency rather than BM25."""
@@ -150,7 +153,8 @@ def _search_episodes(session: Session, query: str, limit: int, podcast_id: int |
             ),
             parameters,
         )
-        return _episode_rows(session, [(int(rowid), -float(rank)) for rowid, rank in rows])
+        scored = [(int(rowid), -float(rank)) for rowid, rank in rows]
+        return _episode_rows(session, _with_transcripts(session, scored, parameters, scope, limit, append=False))
     # Broad query: among the newest CANDIDATES matches (rowid >= floor, so the cost stays bounded
     # even when few titles match), title matches first, then the others, newest first.
     newest = (
@@ -164,7 +168,57 @@ def _search_episodes(session: Session, query: str, limit: int, podcast_id: int |
         taken = set(in_title)
         others = session.execute(text(newest), {**parameters, "limit": limit + len(taken)})
         scored += [(int(r), -1.0) for (r,) in others if int(r) not in taken][: limit - len(scored)]
-    return _episode_rows(session, scored)
+    return _episode_rows(session, _with_transcripts(session, scored, parameters, scope, limit, append=True))
+
+
+def _with_transcripts(
+    session: Session,
+    scored: list[tuple[int, float]],
+    parameters: dict[str, object],
+    scope: str,
+    limit: int,
+    *,
+    append: bool,
+) -> list[tuple[int, float]]:
+    """``scored`` with episodes whose transcript matches merged in (each keeping its best score).
+
+    Transcript words weigh like a quarter of description words. With ``append`` (recency-ordered
+    results, whose scores are not BM25) transcript hits only fill places left after ``scored``.
+    """
+    if append and len(scored) >= limit:
+        return scored
+    rows = session.execute(
+        text(
+            "SELECT rowid, bm25(transcripts_fts) AS rank FROM transcripts_fts "
+            f"WHERE transcripts_fts MATCH :match {scope} ORDER BY rowid DESC LIMIT :cap"
+        ),
+        {**parameters, "cap": CANDIDATES},
+    ).all()
+    hits = sorted(((int(rowid), -float(rank) * TRANSCRIPT_WEIGHT) for rowid, rank in rows), key=lambda hit: -hit[1])
+    if append:
+        known = {rowid for rowid, _score in scored}
+        return scored + [(rowid, -2.0) for rowid, _score in hits if rowid not in known][: limit - len(scored)]
+    best = dict(scored)
+    for rowid, score in hits[:limit]:
+        best[rowid] = max(score, best.get(rowid, score))
+    return sorted(best.items(), key=lambda hit: -hit[1])[:limit]
+
+
+def index_transcript(
+    session: Session, episode_id: int, text_: str, *, language: str | None = None, source_url: str | None = None
+) -> None:
+    """Store (or replace) ``episode_id``'s transcript text; search finds the episode by it at once.
+
+    ``text_`` is plain text (join the cues' texts); flushes but does not commit the session.
+    """
+    from library.db.models import EpisodeTranscript
+
+    row = session.get(EpisodeTranscript, episode_id)
+    if row is None:
+        session.add(EpisodeTranscript(episode_id=episode_id, text=text_, language=language, source_url=source_url))
+    else:
+        row.text, row.language, row.source_url = text_, language, source_url
+    session.flush()
 
 
 def search(

@@ -295,6 +295,23 @@ class ListeningEvent(Base):
     """Kind-specific extras (a vote's choice, a comment's id); ``None`` for most kinds."""
 
 
+class EpisodeTranscript(Base):
+    """An episode's transcript as plain text, for full-text search and the recommender.
+
+    Indexed in ``transcripts_fts`` (migration 0003) by triggers; one row per episode, replaced
+    when a better transcript arrives.
+    """
+
+    __tablename__ = "episode_transcripts"
+
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(35))
+    source_url: Mapped[str | None] = mapped_column(Text)
+    """The ``podcast:transcript`` document it came from (``None`` for local speech-to-text)."""
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+
 class Setting(Base):
     """One typed setting's value as JSON; declarations live in :mod:`library.settings`."""
 

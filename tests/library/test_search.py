@@ -105,3 +105,22 @@ def test_search_within_one_podcast_and_after_changes(library: Library) -> None:
     assert titles(library, "café") == []
     assert titles(library, "waterloo", podcast_id=history_id) == ["Napoleon at Waterloo"]
     assert titles(library, "egypt") == []
+
+
+def test_transcripts_are_searchable_and_rank_below_titles(library: Library) -> None:
+    from library.search import index_transcript
+
+    with library.transaction() as session:
+        egypt = session.scalars(select(Episode).where(Episode.guid == "h3")).one()
+        rome = session.scalars(select(Episode).where(Episode.guid == "h1")).one()
+        index_transcript(session, egypt.id, "Champollion read the hieroglyphs; Gibbon never did.", language="en")
+    assert titles(library, "hieroglyphs") == ["Napoleon in Egypt"]
+    assert titles(library, "gibbon") == ["The fall of Rome", "Napoleon in Egypt"]  # description beats transcript
+    assert titles(library, "hieroglyphs", podcast_id=rome.podcast_id) == ["Napoleon in Egypt"]
+    with library.transaction() as session:
+        index_transcript(session, egypt.id, "A new transcript about obelisks.")
+    assert titles(library, "hieroglyphs") == []
+    assert titles(library, "obelisks") == ["Napoleon in Egypt"]
+    with library.transaction() as session:
+        session.delete(session.get(Podcast, rome.podcast_id))
+    assert titles(library, "obelisks") == []
