@@ -5,9 +5,9 @@ Units: every position and duration is in **milliseconds**; rates are multiples o
 
 Threads: the public methods may be called from one controlling thread (the GUI thread, or the
 command line's main thread). Hooks carry only *discrete* events (state changes, the end of the
-media, errors) and may be called on an engine-owned thread: handlers must be quick and must not
-call back into the engine synchronously from a VLC thread (the VLC engine never calls them from
-one). The position is never pushed: read :meth:`Engine.position_ms` on a timer (~250 ms).
+media, errors) and may be called on an engine-owned thread (never on one of VLC's), always after
+the engine's lock is released, so a handler may call the engine; it should be quick. The position
+is never pushed: read :meth:`Engine.position_ms` on a timer (~250 ms).
 
 Errors: problems with a medium (missing file, HTTP 404, a corrupt or non-audio file, a stream that
 drops) are not raised; the engine moves to :attr:`PlaybackState.ERROR`, keeps the
@@ -19,9 +19,12 @@ out of range) raise :class:`ValueError` at once.
 from __future__ import annotations
 
 import abc
+import contextlib
 import enum
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from player.hooks import Hook
 
@@ -109,6 +112,8 @@ class Engine(abc.ABC):
         """The error of the current medium, if it failed; cleared by :meth:`load`."""
         self._state = PlaybackState.IDLE
         self._state_lock = threading.RLock()
+        self._lock_depth = 0  # nesting of _locked() by the thread holding the lock
+        self._outbox: list[tuple[Hook[Any], tuple[Any, ...]]] = []
 
     @property
     def state(self) -> PlaybackState:
@@ -117,23 +122,41 @@ class Engine(abc.ABC):
 
     # -- for implementations: every state change goes through these, so hooks never miss one --
 
-    def _move_to(self, new: PlaybackState) -> None:
-        """Set the state and emit ``state_changed`` if it changed (outside the lock)."""
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the engine's lock; hooks raised inside run only once it is fully released, so a
+        listener never runs while the engine is locked (and cannot deadlock it)."""
         with self._state_lock:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+                pending: list[tuple[Hook[Any], tuple[Any, ...]]] = []
+                if self._lock_depth == 0:
+                    pending, self._outbox = self._outbox, []
+        for hook, args in pending:
+            hook.emit(*args)
+
+    def _move_to(self, new: PlaybackState) -> None:
+        """Set the state and emit ``state_changed`` if it changed."""
+        with self._locked():
             old, self._state = self._state, new
-        if old is not new:
-            self.state_changed.emit(old, new)
+            if old is not new:
+                self._outbox.append((self.state_changed, (old, new)))
 
     def _fail(self, error: PlaybackError) -> None:
         """Record ``error``, move to ``ERROR`` and emit ``error_occurred``."""
-        self.last_error = error
-        self._move_to(PlaybackState.ERROR)
-        self.error_occurred.emit(error)
+        with self._locked():
+            self.last_error = error
+            self._move_to(PlaybackState.ERROR)
+            self._outbox.append((self.error_occurred, (error,)))
 
     def _end(self) -> None:
         """Move to ``ENDED`` and emit ``media_ended``."""
-        self._move_to(PlaybackState.ENDED)
-        self.media_ended.emit()
+        with self._locked():
+            self._move_to(PlaybackState.ENDED)
+            self._outbox.append((self.media_ended, ()))
 
     @property
     @abc.abstractmethod

@@ -78,7 +78,6 @@ class VlcEngine(Engine):
             raise RuntimeError("VLC could not start; is VLC (libvlc) installed?")
         self._instance: Any = instance
         self._player: Any = instance.media_player_new()
-        self._lock = self._state_lock  # one lock for state and libvlc calls from our threads
         self._location: str | None = None
         self._start_ms = 0  # where the next play() starts (milliseconds)
         self._rate = 1.0
@@ -124,7 +123,7 @@ class VlcEngine(Engine):
     # -- Engine: commands --------------------------------------------------------------------
 
     def load(self, location: str, start_ms: int = 0) -> None:
-        with self._lock:
+        with self._locked():
             self._halt()
             self.last_error = None
             self._location = location
@@ -133,7 +132,7 @@ class VlcEngine(Engine):
         self._move_to(PlaybackState.STOPPED)
 
     def play(self) -> None:
-        with self._lock:
+        with self._locked():
             state = self._state
             location = self._location
             if location is None or state in (PlaybackState.PLAYING, PlaybackState.LOADING):
@@ -153,7 +152,7 @@ class VlcEngine(Engine):
             self._move_to(PlaybackState.LOADING)
 
     def pause(self) -> None:
-        with self._lock:
+        with self._locked():
             if self._state is PlaybackState.LOADING:
                 self._pause_when_playing = True
                 self._move_to(PlaybackState.PAUSED)
@@ -163,7 +162,7 @@ class VlcEngine(Engine):
                 self._move_to(PlaybackState.PAUSED)
 
     def resume(self) -> None:
-        with self._lock:
+        with self._locked():
             if self._state is not PlaybackState.PAUSED:
                 return
             if self._pause_when_playing:  # still opening: let the Playing event decide
@@ -174,7 +173,7 @@ class VlcEngine(Engine):
             self._move_to(PlaybackState.PLAYING)
 
     def stop(self) -> None:
-        with self._lock:
+        with self._locked():
             if self._state not in (PlaybackState.PLAYING, PlaybackState.PAUSED, PlaybackState.LOADING):
                 return
             position = self._read_position()
@@ -183,7 +182,7 @@ class VlcEngine(Engine):
         self._move_to(PlaybackState.STOPPED)
 
     def seek(self, position_ms: int) -> None:
-        with self._lock:
+        with self._locked():
             target = max(0, int(position_ms))
             duration = self._length()
             if duration:
@@ -202,18 +201,18 @@ class VlcEngine(Engine):
 
     def set_rate(self, rate: float) -> None:
         rate = validate_rate(rate)
-        with self._lock:
+        with self._locked():
             self._rate = rate
             self._player.set_rate(rate)
 
     def set_volume(self, volume: int) -> None:
         volume = validate_volume(volume)
-        with self._lock:
+        with self._locked():
             self._volume = volume
             self._player.audio_set_volume(volume)
 
     def position_ms(self) -> int:
-        with self._lock:
+        with self._locked():
             state = self._state
             if state is PlaybackState.ENDED:
                 return self._length() or self._last_ms
@@ -225,7 +224,7 @@ class VlcEngine(Engine):
             return self._stopped_ms if state is PlaybackState.STOPPED else self._last_ms
 
     def duration_ms(self) -> int | None:
-        with self._lock:
+        with self._locked():
             if self._state in (PlaybackState.IDLE, PlaybackState.ERROR):
                 return None
             return self._length() or None
@@ -234,7 +233,7 @@ class VlcEngine(Engine):
         """Stop, end the worker thread and release VLC. Idempotent."""
         if not self._worker.is_alive():
             return
-        with self._lock:
+        with self._locked():
             self._halt()
         self._events.put(_CLOSE)
         self._worker.join(timeout=5)
@@ -307,7 +306,7 @@ class VlcEngine(Engine):
                 _log.exception("handling a VLC event failed")
 
     def _handle(self, generation: int, name: str) -> None:
-        with self._lock:
+        with self._locked():
             if generation != self._generation or self._location is None:
                 return  # an event of a medium that is gone
             location = self._location
@@ -348,7 +347,7 @@ class VlcEngine(Engine):
             self._end()
 
     def _check_deadline(self) -> None:
-        with self._lock:
+        with self._locked():
             if self._deadline is None or time.monotonic() < self._deadline or self._location is None:
                 return
             location = self._location
