@@ -145,7 +145,8 @@ class InteractionEvent(Base):
     """The live event log: what SSE clients receive, replayed after ``Last-Event-ID``."""
 
     __tablename__ = "interaction_events"
-    __table_args__ = (Index("ix_interaction_events_episode_id", "episode_id", "id"),)
+    __table_args__ = (Index("ix_interaction_events_episode_id", "episode_id", "id"),
+                      Index("ix_interaction_events_subject_id", "subject_id", "id"))
 
     id: Mapped[int] = mapped_column(EventId, primary_key=True, autoincrement=True)
     episode_id: Mapped[int] = mapped_column(ForeignKey("interactive_episodes.id", ondelete="CASCADE"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from service.interactive.routes import ROUTERS as INTERACTIVE_ROUTERS
 from service.routes import (
     account,
     app_passwords,
@@ -38,4 +39,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     simple_sync.router,
     pages.router,
     creator_pages.router,
+    *INTERACTIVE_ROUTERS,
 )

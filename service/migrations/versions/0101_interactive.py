@@ -78,6 +78,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('interaction_events', schema=None) as batch_op:
         batch_op.create_index('ix_interaction_events_episode_id', ['episode_id', 'id'], unique=False)
+        batch_op.create_index('ix_interaction_events_subject_id', ['subject_id', 'id'], unique=False)
 
     op.create_table('interactions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -186,6 +187,7 @@ def downgrade() -> None:
 
     op.drop_table('interactions')
     with op.batch_alter_table('interaction_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_interaction_events_subject_id')
         batch_op.drop_index('ix_interaction_events_episode_id')
 
     op.drop_table('interaction_events')

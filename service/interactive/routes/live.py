@@ -1,0 +1,124 @@
+"""The live stream of one episode (server-sent events), resumable with ``Last-Event-ID``.
+
+Each stream keeps only a cursor (the last event id it sent). It wakes when its episode has news,
+reads the new events from the worker's ring buffer, sends the newest tally of each poll only, and
+goes back to sleep; a stream that fell behind the ring (a slow reader, or a reconnect with an old
+``Last-Event-ID``) is replayed from the event log. A slow socket therefore holds up nothing but
+its own coroutine. Poll counts go only to the creator and to listeners who have voted; everyone
+else sees the running total.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+from sqlalchemy import select
+
+from protocol.interactive import POLL_TALLY, RESYNC, PollTally
+from service.deps import ObjectId, not_found, resolve_auth
+from service.interactive.access import live_hub, show_owner
+from service.interactive.live import LiveHub, StoredEvent, compact
+from service.interactive.models import InteractiveEpisode, PollBallot
+
+router = APIRouter(tags=["interactive"])
+KEEPALIVE_S = 15.0
+RECHECK_VOTE_S = 3.0
+"""How often a stream re-checks whether its listener has voted in a poll since (seconds)."""
+
+
+class _Viewer:
+    """What one stream's listener may see of poll results."""
+
+    def __init__(self, hub: LiveHub, user_id: int | None, is_creator: bool) -> None:
+        self.hub, self.user_id, self.is_creator = hub, user_id, is_creator
+        self.voted: set[int] = set()
+        self.checked_at: dict[int, float] = {}
+
+    async def sees_counts(self, poll_id: int) -> bool:
+        if self.is_creator or poll_id in self.voted:
+            return True
+        if self.user_id is None:
+            return False
+        now = time.monotonic()
+        if now - self.checked_at.get(poll_id, -RECHECK_VOTE_S) < RECHECK_VOTE_S:
+            return False
+        self.checked_at[poll_id] = now
+        if await run_in_threadpool(self._has_voted, poll_id):
+            self.voted.add(poll_id)
+            return True
+        return False
+
+    def _has_voted(self, poll_id: int) -> bool:
+        with self.hub.sessions() as db:
+            return db.scalar(select(PollBallot.id).where(PollBallot.poll_id == poll_id,
+                                                         PollBallot.user_id == self.user_id)) is not None
+
+
+def _who(request: Request, episode_id: int) -> tuple[int | None, bool]:
+    context = request.app.state.context
+    with context.sessions() as db:
+        episode = db.get(InteractiveEpisode, episode_id)
+        if episode is None:
+            raise not_found("no such episode")
+        auth = resolve_auth(request, context, db)
+        user_id = auth.user.id if auth else None
+        return user_id, user_id is not None and user_id == show_owner(db, episode)
+
+
+@router.get("/api/v1/interactive-episodes/{interactive_episode_id}/live", response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}}, "description": "the episode's live events"},
+                       404: {"description": "no such episode"}})
+async def live(interactive_episode_id: ObjectId, request: Request,
+               last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=20)] = None,
+               ) -> StreamingResponse:
+    """``poll.tally``, ``comment.approved``, ``answer.pinned``... as they happen (protocol.interactive);
+    a comment line every 15 s keeps proxies from closing the connection."""
+    user_id, is_creator = await run_in_threadpool(_who, request, interactive_episode_id)
+    resume_from = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
+    hub = live_hub(request)
+    await run_in_threadpool(hub.start)
+    viewer = _Viewer(hub, user_id, is_creator)
+    waiter = hub.subscribe(interactive_episode_id)
+    episode_id = interactive_episode_id
+
+    async def stream() -> AsyncIterator[bytes]:
+        try:
+            yield b"retry: 2000\n: connected\n\n"
+            cursor = hub.high_water if resume_from is None else resume_from
+            while True:
+                waiter.flag.clear()
+                high_water = hub.high_water
+                batch = hub.recent(episode_id, cursor)
+                if batch is None:
+                    batch = await run_in_threadpool(hub.replay, episode_id, cursor, high_water)
+                    if batch is None:
+                        yield f"id: {high_water}\nevent: {RESYNC}\ndata: {{}}\n\n".encode()
+                        cursor = high_water
+                        continue
+                for event in compact(batch):
+                    yield await _message(event, viewer)
+                    cursor = max(cursor, event.id)
+                cursor = max(cursor, high_water)
+                try:
+                    await asyncio.wait_for(waiter.flag.wait(), timeout=KEEPALIVE_S)
+                except TimeoutError:
+                    yield b": keepalive\n\n"
+        finally:
+            hub.unsubscribe(waiter)
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+async def _message(event: StoredEvent, viewer: _Viewer) -> bytes:
+    data = event.payload
+    if event.name == POLL_TALLY and event.subject_id is not None and not await viewer.sees_counts(event.subject_id):
+        tally = PollTally.model_validate_json(data)
+        data = tally.model_copy(update={"counts": None}).model_dump_json()
+    return f"id: {event.id}\nevent: {event.name}\ndata: {data}\n\n".encode()
