@@ -65,12 +65,19 @@ def build(
     engine: Engine | None = None,
     inline_tasks: bool = False,
     log_to_file: bool = True,
+    style: bool = True,
 ) -> Application:
-    """Build the whole object graph and the main window (not shown yet)."""
+    """Build the whole object graph and the main window (not shown yet).
+
+    With ``style`` (and a QApplication), the listener's language and theme are applied before any
+    widget exists, so every string is created translated.
+    """
     paths = (paths or resolve_paths()).ensure()
     log_handler = setup_logging(paths.log_file) if log_to_file else None
     library = open_library(paths)
     preferences = Preferences(library)
+    if style:
+        _apply_language_and_theme(preferences)
     tasks = TaskRunner(inline=inline_tasks)
     catalog = LibraryCatalog(library)
     engine = engine if engine is not None else create_engine()
@@ -100,3 +107,17 @@ def build(
     return Application(
         paths=paths, library=library, services=services, window=window, engine=engine, log_handler=log_handler
     )
+
+
+def _apply_language_and_theme(preferences: Preferences) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from app.i18n import install_translator
+    from app.preferences import LANGUAGE
+    from app.theme import apply_theme
+
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    install_translator(app, str(preferences.get(LANGUAGE)))
+    apply_theme(str(preferences.get(library_settings.THEME)), app)

@@ -20,23 +20,15 @@ def run(demo: bool = False) -> int:
 
         demo_session = start_demo()
     from app.bootstrap import build
-    from app.i18n import install_translator
-    from app.preferences import LANGUAGE
-    from app.theme import apply_theme
+    from app.desktop.integration import install
     from library.errors import CastwiseError
-    from library.settings import THEME
 
     try:
-        application = build()
+        application = build()  # applies the listener's language and theme before any widget
     except CastwiseError as error:
         print(f"castwise: {error}", file=sys.stderr)
         return 1
-    preferences = application.services.preferences
-    install_translator(app, str(preferences.get(LANGUAGE)))
-    apply_theme(str(preferences.get(THEME)), app)
     window = application.window
-    from app.desktop.integration import install
-
     desktop = install(window)
     window.show()
     window.load()

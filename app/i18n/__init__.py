@@ -1,7 +1,8 @@
 """Translations: Qt .qm files under resources/translations, chosen by setting or locale.
 
-Strings are marked with ``self.tr()`` in the widgets; ``scripts``-free workflow:
-``pyside6-lupdate app -ts resources/translations/castwise_zh_CN.ts`` then ``pyside6-lrelease``.
+Strings are marked with ``self.tr()`` in the widgets. ``python -m app.i18n.update`` extracts them
+(pyside6-lupdate), fills the Chinese from :mod:`app.i18n.zh_CN` and compiles the ``.qm``
+(pyside6-lrelease); another language is another table and another ``castwise_<lang>.ts``.
 """
 
 from __future__ import annotations
@@ -23,8 +24,14 @@ def pick_language(setting: str, locale: QLocale | None = None) -> str:
     return "zh_CN" if name.startswith("zh") else "en"
 
 
+_installed: list[QTranslator] = []
+
+
 def install_translator(app: QApplication, setting: str = "system") -> QTranslator | None:
-    """Load and install the translation for ``setting``; ``None`` for English (the source)."""
+    """Install the translation for ``setting`` (replacing one installed before); ``None`` for
+    English, the source language."""
+    while _installed:
+        app.removeTranslator(_installed.pop())
     language = pick_language(setting)
     if language == "en":
         return None
@@ -32,4 +39,5 @@ def install_translator(app: QApplication, setting: str = "system") -> QTranslato
     if not translator.load(str(TRANSLATIONS_DIR / f"castwise_{language}.qm")):
         return None
     app.installTranslator(translator)
+    _installed.append(translator)
     return translator
