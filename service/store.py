@@ -11,13 +11,13 @@ import secrets
 import time
 from datetime import UTC, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from protocol import events as event_names
 from protocol.events import EntitlementEvent
-from protocol.store import EntitlementPublic
+from protocol.store import EntitlementPublic, SignedEntitlements
 from service import feedxml
 from service.context import ServiceContext
 from service.db import utcnow
@@ -142,7 +142,7 @@ def apply_payment_event(db: Session, context: ServiceContext, event: PaymentEven
 
 def has_access(db: Session, *, user_id: int, show_id: int, episode_id: int | None) -> bool:
     """True while the listener holds a live entitlement to the show, or to this episode."""
-    conditions = [Entitlement.episode_id.is_(None)]
+    conditions: list[ColumnElement[bool]] = [Entitlement.episode_id.is_(None)]
     if episode_id is not None:
         conditions.append(Entitlement.episode_id == episode_id)
     found = db.scalar(select(Entitlement.id).where(Entitlement.user_id == user_id, Entitlement.show_id == show_id,
@@ -172,7 +172,7 @@ def entitlement_list(db: Session, context: ServiceContext, *, user: User) -> lis
             for row, title in rows]
 
 
-def sign_entitlements(context: ServiceContext, *, user: User, entitlements: list[EntitlementPublic]) -> dict[str, str]:
+def sign_entitlements(context: ServiceContext, *, user: User, entitlements: list[EntitlementPublic]) -> SignedEntitlements:
     from service.signing import canonical_json
 
     payload = canonical_json({
@@ -181,4 +181,4 @@ def sign_entitlements(context: ServiceContext, *, user: User, entitlements: list
         "entitlements": [json.loads(item.model_dump_json()) for item in entitlements],
     })
     signer = context.entitlement_signer
-    return {"payload": payload, "signature": signer.sign(payload), "key_id": signer.key_id, "algorithm": "Ed25519"}
+    return SignedEntitlements(payload=payload, signature=signer.sign(payload), key_id=signer.key_id)

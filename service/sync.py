@@ -9,12 +9,12 @@ tolerate duplicates.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from service.models import EpisodeAction, SubscriptionChange, SyncDevice
@@ -84,8 +84,8 @@ def subscription_delta(db: Session, device: SyncDevice, *, since: int) -> dict[s
             "timestamp": now_s()}
 
 
-def upload_subscription_changes(db: Session, device: SyncDevice, *, add: list[object],
-                                remove: list[object]) -> dict[str, Any]:
+def upload_subscription_changes(db: Session, device: SyncDevice, *, add: Sequence[object],
+                                remove: Sequence[object]) -> dict[str, Any]:
     """Record adds/removes; returns ``{"timestamp", "update_urls"}`` (always present)."""
     update_urls: list[list[str]] = []
     cleaned: dict[str, list[str]] = {"add": [], "remove": []}
@@ -201,7 +201,7 @@ def upload_episode_actions(db: Session, *, user_id: int, actions: object) -> dic
     for device_id in {item.device for item in fresh if item.device}:
         get_device(db, user_id=user_id, device_id=device_id, create=True)
     if fresh:
-        db.execute(EpisodeAction.__table__.insert(), [
+        db.execute(insert(EpisodeAction), [
             {"user_id": user_id, "podcast": item.podcast, "episode": item.episode, "guid": item.guid,
              "device": item.device, "action": item.action, "timestamp": item.timestamp, "started": item.started,
              "position": item.position, "total": item.total, "received_at": received}
@@ -268,7 +268,7 @@ def sync_status(db: Session, *, user_id: int) -> dict[str, Any]:
     return {"synchronized": sorted(synchronized), "not-synchronized": sorted(alone)}
 
 
-def update_sync_groups(db: Session, *, user_id: int, synchronize: list[object], stop: list[object]) -> None:
+def update_sync_groups(db: Session, *, user_id: int, synchronize: list[Any], stop: list[Any]) -> None:
     if not all(isinstance(group, list) and all(isinstance(d, str) for d in group) for group in synchronize):
         raise SyncError("synchronize must be a list of lists of device ids")
     if not all(isinstance(d, str) for d in stop):

@@ -21,7 +21,7 @@ KEEPALIVE_S = 15.0
 @router.get("/api/v1/entitlements", response_model=SignedEntitlements)
 def signed_entitlements(user: CurrentUser, context: ContextDep, db: SessionDep) -> SignedEntitlements:
     entitlements = store.entitlement_list(db, context, user=user)
-    return SignedEntitlements(**store.sign_entitlements(context, user=user, entitlements=entitlements))
+    return store.sign_entitlements(context, user=user, entitlements=entitlements)
 
 
 @router.get("/.well-known/castwise-entitlements-key", response_model=PublicKeyPublic)

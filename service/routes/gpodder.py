@@ -19,7 +19,8 @@ from service.models import SyncSession
 from service.sync_auth import SESSION_COOKIE, SyncUser
 
 router = APIRouter(prefix="/api/2", tags=["gpodder sync"])
-BAD = {400: {"description": "malformed request"}, 401: {"description": "authentication required"}}
+BAD: dict[int | str, dict[str, Any]] = {400: {"description": "malformed request"},
+                                        401: {"description": "authentication required"}}
 
 
 async def _json(request: Request) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Response, UploadFile, status
 from sqlalchemy import select
@@ -25,7 +25,7 @@ from service.security import new_token
 from service.storage import StorageFull
 
 router = APIRouter(prefix="/api/v1", tags=["creators"])
-NOT_FOUND = {404: {"description": "no such show"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such show"}}
 
 
 def show_public(show: Show) -> ShowPublic:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from service.sync_auth import sync_user
 
 router = APIRouter(prefix="/subscriptions", tags=["gpodder sync"])
 FORMATS = {"opml": "text/x-opml; charset=utf-8", "json": "application/json", "txt": "text/plain; charset=utf-8"}
-BAD = {400: {"description": "malformed request"}, 401: {"description": "authentication required"},
+BAD: dict[int | str, dict[str, Any]] = {400: {"description": "malformed request"}, 401: {"description": "authentication required"},
        404: {"description": "unknown format or device"}}
 
 
