@@ -50,8 +50,6 @@ def parse_with_feedparser(
         raise FeedParseError("not a podcast feed: no RSS or Atom document found")
     podcast = _podcast(feed)
     episodes = [_episode(entry) for entry in entries]
-    if url:
-        _resolve_relative(podcast, episodes, url)
     if raw is not None:
         _overlay_channel(podcast, raw)
         if len(raw.items) == len(episodes):
@@ -59,10 +57,15 @@ def parse_with_feedparser(
 
             for episode, item, entry in zip(episodes, raw.items, entries, strict=True):
                 apply_extensions(episode, item)
+                if episode.enclosure is None and item.media_enclosure is not None:
+                    # Media RSS under a namespace URI feedparser does not know (rssboard.org's).
+                    episode.enclosure = item.media_enclosure
                 # feedparser turns a plain-text RSS title that merely looks like HTML (a CDATA
                 # "<sup>2</sup>") into escaped HTML; the title as written is what listeners expect.
                 if item.title and (entry.get("title_detail") or {}).get("type") == "text/html":
                     episode.title = item.title.strip() or episode.title
+    if url:
+        _resolve_relative(podcast, episodes, url)
     from library.feeds.parse import merge_duplicates
 
     return ParsedFeed(podcast=podcast, episodes=merge_duplicates(episodes))

@@ -36,6 +36,7 @@ _NAMESPACES = {
     "my.netscape.com/rdf/simple/0.9": "rss1",
     "www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf",
     "search.yahoo.com/mrss": "media",
+    "www.rssboard.org/media-rss": "media",
 }
 
 Key = tuple[str, str]

@@ -421,3 +421,10 @@ def test_a_stale_server_charset_does_not_garble_a_valid_utf8_feed() -> None:
         parse_feed(atom.encode(), content_type="application/atom+xml; charset=iso-8859-1").podcast.title
         == "Ünï"
     )
+
+
+def test_media_rss_under_the_rssboard_namespace_counts_too() -> None:
+    data = b"""<rss version="0.92" xmlns:media="http://www.rssboard.org/media-rss"><channel><title>R</title>
+      <item><title>Only media</title><media:content url="clip.mp3" type="audio/mpeg"/></item></channel></rss>"""
+    [episode] = parse_feed(data, "https://r.test/feed.xml").episodes  # RSS 0.92: the feedparser path
+    assert episode.enclosure is not None and episode.enclosure.url == "https://r.test/clip.mp3"
