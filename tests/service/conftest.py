@@ -152,12 +152,6 @@ def sign_in(client: TestClient, name: str, *, password: str, device: str = "lapt
                    session_id=tokens["session_id"])
 
 
-@pytest.fixture
-def make_account(client: TestClient) -> object:
-    # Sign-ups per address are rate limited; tests make few accounts, well under the limit.
-    return lambda name, **kwargs: sign_up(client, name, **kwargs)
-
-
 @dataclass
 class LiveServer:
     url: str

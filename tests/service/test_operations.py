@@ -52,6 +52,15 @@ def test_development_generates_a_secret_once_and_keeps_it(tmp_path: Path) -> Non
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
+def test_serve_in_production_without_a_secret_says_so_without_a_traceback(tmp_path: Path) -> None:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CASTWISE_SERVICE_")}
+    env.update(CASTWISE_HOME=str(tmp_path), CASTWISE_SERVICE_ENVIRONMENT="production")
+    result = subprocess.run([sys.executable, "-m", "app.cli.main", "serve", "--port", str(_free_port())], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "CASTWISE_SERVICE_SECRET_KEY" in result.stderr and "Traceback" not in result.stderr
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
