@@ -16,13 +16,15 @@ thread in the GUI.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -117,6 +119,25 @@ class _Credentials:
         return (self.username, self.password or "") if self.username is not None else None
 
 
+_FEED_LINK = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json")
+
+
+def discover_feed_link(page: bytes, base_url: str) -> str | None:
+    """The feed a web page advertises (``<link rel="alternate" type="application/rss+xml">``)."""
+    text = page[:512 * 1024].decode("utf-8", errors="replace")
+    for tag in _FEED_LINK.findall(text):
+        attributes = {
+            match.group(1).lower(): html.unescape(match.group(2) or match.group(3) or match.group(4) or "")
+            for match in _ATTRIBUTE.finditer(tag)
+        }
+        rel = attributes.get("rel", "").lower().split()
+        if "alternate" in rel and attributes.get("type", "").lower() in _FEED_TYPES and attributes.get("href"):
+            return urljoin(base_url, attributes["href"].strip())
+    return None
+
+
 def normalize_feed_url(url: str) -> str:
     """A listener-typed feed address as a URL: trimmed, ``feed://`` and a missing scheme as https.
 
@@ -197,12 +218,10 @@ class Subscriptions:
                     f"Already subscribed to {existing.title or stored_url} (id {existing.id}).", existing.id
                 )
         auth = credentials.auth if credentials else None
-        result = fetch_feed(fetch_url, auth=auth, deadline_s=self.deadline_s)
-        if result.outcome is FetchOutcome.FAILED:
-            assert result.error is not None
-            raise result.error
-        assert result.content is not None
-        feed = parse_feed(result.content, result.final_url or fetch_url, content_type=result.content_type)
+        result, feed = self._fetch_and_parse(fetch_url, auth)
+        if result.url != fetch_url:  # found through the web page the listener gave
+            fetch_url, credentials = _split_credentials(result.url, username, password)
+            stored_url = public_url(fetch_url)
         if result.new_url:  # permanently moved before we ever stored it: keep the new address
             fetch_url = result.new_url
             stored_url = public_url(fetch_url)
@@ -210,6 +229,11 @@ class Subscriptions:
                 credentials = _Credentials(fetch_url, credentials.username, credentials.password)
         now = utc_now()
         with self.library.transaction() as session:
+            existing = session.scalars(select(Podcast).where(Podcast.feed_url == stored_url)).first()
+            if existing is not None:  # the address it moved or led to is in the library
+                raise AlreadySubscribedError(
+                    f"Already subscribed to {existing.title or stored_url} (id {existing.id}).", existing.id
+                )
             same_show = self._find_same_show(session, feed)
             if same_show is not None:
                 raise AlreadySubscribedError(
@@ -230,6 +254,25 @@ class Subscriptions:
                 podcast.auth_ref = f"feed:{uuid.uuid4().hex}"
                 self.secrets.set(podcast.auth_ref, credentials.dumps())
             return FeedReport(podcast.id, podcast.title, podcast.feed_url, FeedOutcome.UPDATED, new_episodes=new)
+
+    def _fetch_and_parse(
+        self, url: str, auth: tuple[str, str] | None, *, follow_page: bool = True
+    ) -> tuple[FetchResult, ParsedFeed]:
+        """Fetch and parse ``url``; a web page that links to its feed is followed (once)."""
+        result = fetch_feed(url, auth=auth, deadline_s=self.deadline_s)
+        if result.outcome is FetchOutcome.FAILED:
+            assert result.error is not None
+            raise result.error
+        assert result.content is not None
+        base = result.final_url or url
+        try:
+            return result, parse_feed(result.content, base, content_type=result.content_type)
+        except FeedParseError:
+            linked = discover_feed_link(result.content, base) if follow_page else None
+            if linked is None or not linked.lower().startswith(("http://", "https://")):
+                raise
+        log.info("following the feed link of %s", redact_url(base))
+        return self._fetch_and_parse(linked, auth, follow_page=False)
 
     def add_many(
         self, feeds: Sequence[tuple[str, str | None]], *, on_progress: ProgressCallback | None = None

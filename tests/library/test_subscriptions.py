@@ -273,3 +273,21 @@ def test_a_locked_keyring_fails_only_the_private_feed(
     vip = reports["VIP"]
     assert (vip.outcome, vip.reason, vip.error_kind) == (FeedOutcome.FAILED, "credentials", ErrorKind.AUTH_REQUIRED)
     assert "keyring" in (vip.message or "")
+
+
+def test_subscribing_to_a_web_page_follows_its_feed_link(
+    http_server: LocalHTTPServer, service: Subscriptions, library: Library
+) -> None:
+    feed_url = http_server.add("/feeds/show.xml", Resource(body=numbered_feed(2).xml(), content_type=RSS))
+    page = b"""<!doctype html><html><head><title>Show</title>
+        <link rel="stylesheet" href="/style.css">
+        <link rel="alternate" type="application/rss+xml" title="Podcast" href="feeds/show.xml">
+        </head><body>Listen!</body></html>"""
+    page_url = http_server.add("/", Resource(body=page, content_type="text/html"))
+    report = service.subscribe(page_url)
+    assert report.new_episodes == 2 and report.url == feed_url
+    with pytest.raises(AlreadySubscribedError):
+        service.subscribe(page_url)
+    lonely = http_server.add("/about", Resource(body=b"<!doctype html><html><body>no feed</body></html>"))
+    with pytest.raises(FeedParseError, match="HTML"):
+        service.subscribe(lonely)
