@@ -117,7 +117,7 @@ class NullEngine(Engine):
         if state is PlaybackState.PAUSED:
             self.resume()
             return
-        if state in (PlaybackState.ENDED, PlaybackState.ERROR):
+        if state is PlaybackState.ENDED:
             self._anchor_ms = 0
         self.last_error = None
         self._move_to(PlaybackState.LOADING)
@@ -156,6 +156,8 @@ class NullEngine(Engine):
         self._update()
         self._anchor_ms = self._clamp(position_ms)
         self._anchor_s = self._clock()
+        if self._state is PlaybackState.ENDED:  # ready again from there
+            self._move_to(PlaybackState.STOPPED)
 
     def set_rate(self, rate: float) -> None:
         rate = validate_rate(rate)

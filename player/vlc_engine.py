@@ -140,8 +140,6 @@ class VlcEngine(Engine):
             if state is PlaybackState.PAUSED:
                 self.resume()
                 return
-            if state in (PlaybackState.ENDED, PlaybackState.ERROR):
-                self._start_ms = 0
             self.last_error = None
             if not is_remote(location) and not _local_path(location).exists():
                 # No need to ask VLC: fail at once, with the precise reason.
@@ -196,8 +194,11 @@ class VlcEngine(Engine):
             elif opening:
                 self._pending_seek = self._start_ms = self._last_ms = target  # applied on Playing
             elif self._location is not None:
-                # Not open: remembered as the start position of the next play().
+                # Not open: remembered as the start position of the next play(); after the
+                # end the medium is ready again from there.
                 self._start_ms = self._stopped_ms = self._last_ms = target
+                if self._state is PlaybackState.ENDED:
+                    self._move_to(PlaybackState.STOPPED)
 
     def set_rate(self, rate: float) -> None:
         rate = validate_rate(rate)
@@ -344,6 +345,7 @@ class VlcEngine(Engine):
             kind = PlaybackErrorKind.STREAM_DROPPED if is_remote(location) else PlaybackErrorKind.UNREADABLE
             self._fail(playback_error(kind, location, position_ms=position, duration_ms=length))
         else:
+            self._start_ms = 0  # play() after the end starts over (unless a seek says otherwise)
             self._end()
 
     def _check_deadline(self) -> None:

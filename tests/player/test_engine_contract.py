@@ -174,6 +174,18 @@ def test_the_end_of_the_medium_is_reported_once(media: MediaSetup) -> None:
     assert media.engine.position_ms() < 2000
 
 
+def test_a_seek_after_the_end_plays_from_there(media: MediaSetup) -> None:
+    media.play_good()
+    media.engine.seek(media.duration_ms - 1000)
+    wait_until(lambda: media.engine.state is PlaybackState.ENDED, what="ENDED")
+    media.engine.seek(2000)
+    assert media.engine.state is PlaybackState.STOPPED
+    assert media.engine.position_ms() == 2000
+    media.engine.play()
+    wait_until(lambda: media.engine.state is PlaybackState.PLAYING, what="PLAYING again")
+    assert 2000 - STEP_MS <= media.engine.position_ms() <= 2000 + media.seek_overshoot_ms + 500
+
+
 @pytest.mark.parametrize(
     ("scenario", "kind"),
     [
