@@ -124,3 +124,19 @@ def test_transcripts_are_searchable_and_rank_below_titles(library: Library) -> N
     with library.transaction() as session:
         session.delete(session.get(Podcast, rome.podcast_id))
     assert titles(library, "obelisks") == []
+
+
+def test_japanese_and_korean_titles(library: Library) -> None:
+    with library.transaction() as session:
+        podcast = session.scalars(select(Podcast).where(Podcast.title == "随机波动")).one()
+        session.add_all(
+            [
+                Episode(podcast=podcast, guid="ja1", title="ゆる言語学ラジオ：日本語の歴史"),
+                Episode(podcast=podcast, guid="ko1", title="지대넓얕: 한국사의 역사적 순간들"),
+            ]
+        )
+    assert titles(library, "日本語") == ["ゆる言語学ラジオ：日本語の歴史"]
+    assert titles(library, "言語学") == ["ゆる言語学ラジオ：日本語の歴史"]
+    assert titles(library, "ラジオ") == ["ゆる言語学ラジオ：日本語の歴史"]
+    assert titles(library, "한국사") == ["지대넓얕: 한국사의 역사적 순간들"]  # inside 한국사의
+    assert titles(library, "역사") == ["지대넓얕: 한국사의 역사적 순간들"]
