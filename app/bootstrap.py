@@ -53,6 +53,8 @@ class Application:
             self.services.playback.quit()  # saves the position, then releases the engine
         else:
             self.engine.close()
+        if isinstance(self.services.recommendations, RecommendationsLoader):
+            self.services.recommendations.close()
         self.library.close()
         if self.log_handler is not None:
             logging.getLogger().removeHandler(self.log_handler)
@@ -102,6 +104,7 @@ def build(
         artwork=ArtworkLoader(paths.artwork_cache),
         downloads=downloads,
         documents=DocumentCache(paths.documents_cache),
+        recommendations=RecommendationsLoader(library, paths),
     )
     window = MainWindow(services)
     return Application(
@@ -121,3 +124,35 @@ def _apply_language_and_theme(preferences: Preferences) -> None:
         return
     install_translator(app, str(preferences.get(LANGUAGE)))
     apply_theme(str(preferences.get(library_settings.THEME)), app)
+
+
+class RecommendationsLoader:
+    """"For you", computed on a worker thread; the recommender (and its model) is loaded on the
+    first call, not at start-up. Calls are serialised: the service is not shared between threads."""
+
+    def __init__(self, library: Library, paths: Paths, limit: int = 40) -> None:
+        import threading
+
+        self._library = library
+        self._paths = paths
+        self._limit = limit
+        self._service: object | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> object:
+        with self._lock:
+            if self._service is None:
+                from recommend.model_store import model_folder, try_load_encoder
+                from recommend.service import RecommenderService
+
+                encoder, message = try_load_encoder(model_folder(self._paths))
+                self._service = RecommenderService(self._library, self._paths, encoder, message)
+            service = self._service
+            service.refresh_index()  # type: ignore[attr-defined]
+            return service.for_you(self._limit)  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        with self._lock:
+            if self._service is not None:
+                self._service.close()  # type: ignore[attr-defined]
+                self._service = None

@@ -7,6 +7,7 @@ Everything the window does that touches the network, the disk or the database go
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,10 +33,11 @@ from app.components.report_dialog import ReportDialog
 from app.desktop.shortcuts import install_shortcuts
 from app.directory import DirectorySearch
 from app.icons import icon
+from app.pages.for_you import ForYouPage
 from app.pages.library import LibraryPage
 from app.pages.search import SearchPage
 from app.pages.settings import SettingsPage
-from app.pages.simple import DownloadsPage, ForYouPage, UpNextPage
+from app.pages.simple import DownloadsPage, UpNextPage
 from app.preferences import AUTO_DOWNLOAD, Preferences
 from app.tasks import TaskRunner
 from app.widgets.sidebar import Sidebar
@@ -60,6 +62,8 @@ class Services:
     directory: DirectorySearch | None = None
     artwork: ArtworkLoader | None = None
     downloads: DownloadsAdapter | None = None
+    recommendations: Callable[[], object] | None = None
+    """Computes "For you" (a ``recommend.service.RecommendationList``) on a worker thread."""
     documents: DocumentCache | None = None
     """Chapters and transcript documents, fetched on demand and cached."""
 
@@ -101,7 +105,7 @@ class MainWindow(QMainWindow):
         self.library_page = LibraryPage(catalog, tasks, self.services.artwork)
         self.up_next_page = UpNextPage(catalog, tasks)
         self.downloads_page = DownloadsPage(catalog, tasks)
-        self.for_you_page = ForYouPage()
+        self.for_you_page = ForYouPage(tasks, self.services.recommendations)
         self.search_page = SearchPage(catalog, tasks)
         self.settings_page = SettingsPage(self.services.preferences)
         self._pages: dict[str, QWidget] = {}
@@ -147,6 +151,8 @@ class MainWindow(QMainWindow):
         self.up_next_page.remove_requested.connect(self._on_up_next_remove_requested)
         self.up_next_page.move_requested.connect(self._on_up_next_move_requested)
         self.search_page.episode_activated.connect(self.play_episode)
+        self.for_you_page.play_requested.connect(self.play_episode)
+        self.for_you_page.not_interested_requested.connect(lambda episode_id: self._on_details_rating_requested(episode_id, -1))
         self.search_page.podcast_activated.connect(self._on_search_podcast_activated)
         self.search_page.subscribe_url_requested.connect(self.subscribe)
         self.search_page.directory_search_requested.connect(self._on_search_directory_requested)
@@ -315,6 +321,8 @@ class MainWindow(QMainWindow):
             self.up_next_page.reload()
         elif key == "downloads":
             self.downloads_page.reload()
+        elif key == "for-you":
+            self.for_you_page.reload()
 
     def _on_library_subscribe_requested(self) -> None:
         url, accepted = QInputDialog.getText(self, self.tr("Subscribe"), self.tr("Feed address (URL):"))

@@ -1,8 +1,8 @@
-"""The smaller pages: Up Next, Downloads and For You."""
+"""The smaller pages: Up Next and Downloads."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -162,20 +162,3 @@ class DownloadsPage(QWidget):
         index = self.view.currentIndex()
         if index.isValid():
             signal.emit(int(self.model.index(index.row(), 0).data(DownloadRole.EPISODE_ID)))  # type: ignore[attr-defined]
-
-
-class ForYouPage(QWidget):
-    """Recommendations with reasons; a clear empty state until the recommender is available."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        self.empty_state = EmptyState(
-            self.tr("Recommendations are on their way"),
-            self.tr(
-                "Castwise learns what you like on this computer, from what you play, like and skip. "
-                "Once the recommender is installed and you have listened a little, picks with their "
-                "reasons appear here. Your listening history never leaves this machine."
-            ),
-        )
-        layout.addWidget(self.empty_state, 1, Qt.AlignmentFlag.AlignCenter)
