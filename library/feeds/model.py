@@ -89,6 +89,11 @@ class ParsedEpisode:
     """iTunes episode type: ``full``, ``trailer`` or ``bonus``."""
     soundbites: list[dict[str, Any]] = field(default_factory=list)
     funding: list[Funding] = field(default_factory=list)
+    social_interact: list[dict[str, Any]] = field(default_factory=list)
+    """``podcast:socialInteract``: where the episode's public comment thread lives (``uri``,
+    ``protocol`` such as ``activitypub``, ``accountId``...)."""
+    value: list[dict[str, Any]] = field(default_factory=list)
+    """``podcast:value`` blocks of this episode (they override the podcast's)."""
 
 
 @dataclass

@@ -261,7 +261,15 @@ def apply_extensions(episode: ParsedEpisode, item: RawItem) -> None:
         episode.chapters_type = item.chapters_type
     if item.chapters:
         episode.chapters = item.chapters
-    for name in ("transcripts", "persons", "alternate_enclosures", "soundbites", "funding"):
+    for name in (
+        "transcripts",
+        "persons",
+        "alternate_enclosures",
+        "soundbites",
+        "funding",
+        "social_interact",
+        "value",
+    ):
         values = getattr(item, name)
         if values:
             setattr(episode, name, values)

@@ -98,9 +98,11 @@ class RawItem:
         "podcast_season",
         "pub_date",
         "season",
+        "social_interact",
         "soundbites",
         "title",
         "transcripts",
+        "value",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -135,6 +137,8 @@ class RawItem:
         self.alternate_enclosures: list[AlternateEnclosure] = []
         self.soundbites: list[dict[str, Any]] = []
         self.funding: list[Funding] = []
+        self.social_interact: list[dict[str, Any]] = []
+        self.value: list[dict[str, Any]] = []
 
 
 class RawChannel:
@@ -330,8 +334,11 @@ class _Pass:
         elif local == "valueRecipient":
             if self.value_block is not None:
                 self.value_block["recipients"].append({name: value for name, value in attrs.items()})
-        elif local == "socialInteract" and item is None and self.at_channel_level():
-            channel.social_interact.append({name: value for name, value in attrs.items()})
+        elif local == "socialInteract":
+            if item is not None and self.stack[-2] in _ITEM_KEYS:
+                item.social_interact.append(dict(attrs))
+            elif item is None and self.at_channel_level():
+                channel.social_interact.append(dict(attrs))
         # Elements with text (person, funding, txt, soundbite...) keep their attributes on the
         # stack frame: remembered here, finished in end().
         if local in ("person", "funding", "txt", "soundbite"):
@@ -373,7 +380,9 @@ class _Pass:
                 self.item.alternate_enclosures.append(self.alternate)
             self.alternate = None
         elif key == ("podcast", "value"):
-            if self.value_block is not None and self.item is None and self.stack[-1] in _CHANNEL_KEYS:
+            if self.value_block is not None and self.item is not None and self.stack[-1] in _ITEM_KEYS:
+                self.item.value.append(self.value_block)
+            elif self.value_block is not None and self.item is None and self.stack[-1] in _CHANNEL_KEYS:
                 self.feed.channel.value.append(self.value_block)
             self.value_block = None
 

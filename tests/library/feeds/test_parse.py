@@ -52,6 +52,8 @@ FULL_ITEM = """
   </podcast:alternateEnclosure>
   <podcast:soundbite startTime="73.5" duration="60">Best bit</podcast:soundbite>
   <podcast:funding url="https://give.test/12">Tip this episode</podcast:funding>
+  <podcast:socialInteract uri="https://social.test/@ada/12" protocol="activitypub" accountId="@ada"/>
+  <podcast:value type="lightning" method="keysend"><podcast:valueRecipient name="Guest" address="03ff" split="50"/></podcast:value>
   <psc:chapters version="1.2"><psc:chapter start="00:00:00" title="Intro"/>
     <psc:chapter start="00:01:30.500" title="Rivers" href="https://rivers.test"/></psc:chapters>
 </item>"""
@@ -129,6 +131,11 @@ def test_a_podcasting_2_feed_gives_every_field_on_the_fast_path() -> None:
     )
     assert episode.soundbites == [{"start_s": 73.5, "duration_s": 60.0, "title": "Best bit"}]
     assert episode.funding[0].url == "https://give.test/12"
+    assert episode.social_interact == [
+        {"uri": "https://social.test/@ada/12", "protocol": "activitypub", "accountId": "@ada"}
+    ]
+    assert episode.value[0]["recipients"] == [{"name": "Guest", "address": "03ff", "split": "50"}]
+    assert len(feed.podcast.value) == 1  # the episode's value block stays with the episode
     assert [(c.start_ms, c.title, c.href) for c in episode.chapters] == [
         (0, "Intro", None),
         (90_500, "Rivers", "https://rivers.test"),
