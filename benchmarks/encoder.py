@@ -1,0 +1,183 @@
+"""Text encoder throughput and fidelity: torch fp32 vs ONNX Runtime fp32 vs ONNX Runtime int8.
+
+    python -m benchmarks.encoder [--model DIR] [--batches 6]
+
+Same process, same texts, batch 32, every sequence exactly 128 or 256 tokens (long texts
+truncated), all cores. Also: ``top10_overlap`` (mean share of each query's 10 nearest items that
+int8 and torch fp32 agree on, over MovieLens titles+genres+tags or synthetic text), and, each in a
+fresh process, ``cold_start_s`` (imports + load + first embedding) and ``rss_mb`` (peak resident
+memory after embedding a batch of 16 at length 256) for ORT int8, with torch's for comparison.
+Needs the train extra (torch + transformers) for the torch side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+BATCH = 32
+LENGTHS = (128, 256)
+MOVIES = ROOT.parent / "shared" / "recdata" / "ml-latest-small"
+
+_COLD_ORT = """
+import sys, time
+def peak_mb():
+    # VmHWM, not ru_maxrss: the latter keeps the parent's peak across fork + exec on Linux.
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+started = time.perf_counter()
+from recommend.encoder import Encoder
+encoder = Encoder(sys.argv[1], provider="CPUExecutionProvider")
+encoder.embed(["a first episode"])
+cold = time.perf_counter() - started
+encoder.embed(["word " * 400] * 16, batch_size=16)
+print(cold, peak_mb())
+"""
+
+_COLD_TORCH = """
+import sys, time
+def peak_mb():
+    # VmHWM, not ru_maxrss: the latter keeps the parent's peak across fork + exec on Linux.
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from pathlib import Path
+started = time.perf_counter()
+from recommend.training.export import default_source, load_encoder, pooled_module, torch_embed
+module = pooled_module(load_encoder(default_source()))
+torch_embed(module, Path(sys.argv[1]) / "tokenizer.json", ["a first episode"], 256)
+cold = time.perf_counter() - started
+torch_embed(module, Path(sys.argv[1]) / "tokenizer.json", ["word " * 400] * 16, 256)
+print(cold, peak_mb())
+"""
+
+
+def _texts(count: int, seed: int = 0) -> list[str]:
+    """Long episode-like texts (over 300 words each) so every sequence fills the length."""
+    rng = random.Random(seed)
+    words = ("history", "rome", "empire", "comedy", "interview", "science", "music", "bread", "war", "city",
+             "podcast", "episode", "guest", "story", "market", "election", "space", "ocean", "garden", "novel")
+    return [" ".join(rng.choice(words) for _ in range(320)) for _ in range(count)]
+
+
+def _item_texts(limit: int) -> list[str]:
+    if (MOVIES / "movies.csv").is_file():
+        from benchmarks.rec_quality import load
+
+        return load(MOVIES).texts[:limit]
+    return [text[: 40 + i % 200] for i, text in enumerate(_texts(limit, seed=1))]
+
+
+def _model_folder(explicit: Path | None) -> Path:
+    from recommend.model_store import model_folder
+
+    for candidate in (explicit, model_folder(), ROOT / ".bench" / "minilm"):
+        if candidate is not None and (candidate / "castwise_model.json").is_file():
+            return candidate
+    from recommend.training.export import export_model
+
+    export_model(out=ROOT / ".bench" / "minilm")
+    return ROOT / ".bench" / "minilm"
+
+
+def _rate(embed, texts: list[str]) -> float:  # type: ignore[no-untyped-def]
+    embed(texts[:BATCH])  # warm-up: first-run allocations are not throughput
+    started = time.perf_counter()
+    for start in range(0, len(texts), BATCH):
+        embed(texts[start : start + BATCH])
+    return len(texts) / (time.perf_counter() - started)
+
+
+def _fresh_process(code: str, folder: Path) -> tuple[float, float]:
+    result = subprocess.run([sys.executable, "-c", code, str(folder)], cwd=ROOT, capture_output=True, text=True,
+                            env=dict(os.environ, HF_HUB_OFFLINE="1"), check=True)
+    cold, rss = result.stdout.split()[-2:]
+    return float(cold), float(rss)
+
+
+def _top10(vectors: np.ndarray, queries: int) -> list[set[int]]:
+    similarity = vectors[:queries] @ vectors.T
+    similarity[np.arange(queries), np.arange(queries)] = -np.inf
+    return [set(np.argsort(-row)[:10].tolist()) for row in similarity]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path)
+    parser.add_argument("--batches", type=int, default=6, help="batches of 32 timed per engine and length")
+    args = parser.parse_args(argv)
+    import onnxruntime as ort
+    import torch
+
+    from recommend.encoder import Encoder, load_tokenizer
+    from recommend.model_config import ModelConfig
+    from recommend.training.export import default_source, load_encoder, pooled_module
+
+    threads = os.cpu_count() or 1
+    torch.set_num_threads(threads)
+    folder = _model_folder(args.model)
+    texts = _texts(BATCH * args.batches)
+    module = pooled_module(load_encoder(default_source()))
+    figures: dict[str, object] = {"threads": threads, "batch": BATCH}
+    for length in LENGTHS:
+        tokenizer = load_tokenizer(folder / "tokenizer.json", length)
+
+        def tokens(batch: list[str], tokenizer=tokenizer) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+            encodings = tokenizer.encode_batch(batch)
+            return (np.array([e.ids for e in encodings], dtype=np.int64),
+                    np.array([e.attention_mask for e in encodings], dtype=np.int64))
+
+        def run_torch(batch: list[str]) -> np.ndarray:
+            ids, mask = tokens(batch)
+            with torch.inference_mode():
+                return module(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
+
+        rates = {"torch_fp32": _rate(run_torch, texts)}
+        for variant in ("fp32", "int8"):
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = threads
+            session = ort.InferenceSession(str(folder / ModelConfig.read(folder).variants[variant]), options,
+                                           providers=["CPUExecutionProvider"])
+
+            def run_ort(batch: list[str], session=session) -> np.ndarray:  # type: ignore[no-untyped-def]
+                ids, mask = tokens(batch)
+                return session.run(["embedding"], {"input_ids": ids, "attention_mask": mask})[0]
+
+            rates[f"ort_{variant}"] = _rate(run_ort, texts)
+        for name, rate in rates.items():
+            figures[f"{name}_{length}_per_s"] = round(rate, 1)
+        print(f"length {length}: " + ", ".join(f"{k} {v:.1f}/s" for k, v in rates.items()), file=sys.stderr)
+    figures["int8_vs_torch"] = round(float(figures["ort_int8_128_per_s"]) / float(figures["torch_fp32_128_per_s"]), 2)  # type: ignore[arg-type]
+    figures["int8_vs_torch_256"] = round(float(figures["ort_int8_256_per_s"]) / float(figures["torch_fp32_256_per_s"]), 2)  # type: ignore[arg-type]
+
+    items = _item_texts(2000)
+    from recommend.training.export import torch_embed
+
+    reference = np.vstack([torch_embed(module, folder / "tokenizer.json", items[i : i + 64], 256) for i in range(0, len(items), 64)])
+    quantised = Encoder(folder, provider="CPUExecutionProvider").embed(items, batch_size=32)
+    overlaps = [len(a & b) / 10 for a, b in zip(_top10(reference, 200), _top10(quantised, 200), strict=True)]
+    figures["top10_overlap"] = round(float(np.mean(overlaps)), 3)
+    figures["int8_mean_cosine"] = round(float((reference * quantised).sum(axis=1).mean()), 4)
+
+    figures["cold_start_s"], figures["rss_mb"] = (round(v, 2) for v in _fresh_process(_COLD_ORT, folder))
+    figures["torch_cold_start_s"], figures["torch_rss_mb"] = (round(v, 2) for v in _fresh_process(_COLD_TORCH, folder))
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
