@@ -5,7 +5,11 @@ mid-episode; ``castwise rate`` and ``castwise queue``."""
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select as io_select
 import subprocess
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -142,3 +146,55 @@ def test_queue_commands_change_the_stored_queue(library: Library, capsys: pytest
         from library.db.models import QueueEntry
 
         assert session.scalars(select(QueueEntry)).all() == []
+
+
+def test_on_a_terminal_keys_pause_skip_and_quit(
+    library: Library, long_clip: Clip, http_server: LocalHTTPServer
+) -> None:
+    url = http_server.add("/keys.mp3", Resource.from_file(long_clip.path, "audio/mpeg"))
+    episode_id = seed_episode(library, url, title="Keys", duration_ms=30_000)
+    controller_fd, terminal_fd = pty.openpty()
+    process = subprocess.Popen(
+        castwise_command("play", str(episode_id), "--from", "12", "--aout", "adummy"),
+        cwd=ROOT, stdin=terminal_fd, stdout=terminal_fd, stderr=terminal_fd,
+    )
+    os.close(terminal_fd)
+    seen = b""
+
+    def read_until(marker: bytes, timeout_s: float = 20) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + timeout_s
+        while marker not in seen:
+            assert time.monotonic() < deadline, f"no {marker!r} in {seen[-300:]!r}"
+            if io_select.select([controller_fd], [], [], 0.1)[0]:
+                seen += os.read(controller_fd, 4096)
+
+    def wait_for_event(kind: ListeningEventKind) -> None:
+        deadline = time.monotonic() + 10
+        while kind not in kinds_of(library, episode_id):
+            assert time.monotonic() < deadline, f"no {kind} event"
+            time.sleep(0.05)
+
+    try:
+        read_until(b"Playing 'Keys' from 0:12")
+        read_until(b"space pause/resume")
+        os.write(controller_fd, b" ")
+        wait_for_event(ListeningEventKind.PAUSE)
+        read_until(b"paused")
+        os.write(controller_fd, b"\x1b[D")  # left arrow: 10 s back
+        wait_for_event(ListeningEventKind.SKIP)
+        os.write(controller_fd, b"q")
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(controller_fd)
+    assert kinds_of(library, episode_id) == [
+        ListeningEventKind.PLAY, ListeningEventKind.PAUSE, ListeningEventKind.SKIP,
+    ]
+    with library.session() as session:
+        skip = session.scalars(select(ListeningEvent).where(ListeningEvent.kind == ListeningEventKind.SKIP)).one()
+        state = session.get(PlaybackState, episode_id)
+    assert skip.from_ms is not None and skip.to_ms == skip.from_ms - 10_000
+    # Paused after the skip: quitting stored that spot (VLC may settle a little off the target).
+    assert state is not None and abs(state.position_ms - skip.to_ms) <= 500
