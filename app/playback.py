@@ -149,6 +149,19 @@ class PlaybackStore:
                 session.add(state)
             state.speed = rate
 
+    def set_podcast_speed(self, podcast_id: int, rate: float | None) -> None:
+        """Store (or clear, with None) a podcast's default speed for its episodes, 0.5-3.0."""
+        if rate is not None:
+            try:
+                rate = validate_rate(rate)
+            except ValueError as error:
+                raise CastwiseError(str(error).capitalize() + ".", kind=ErrorKind.BAD_INPUT) from error
+        with self.library.transaction() as session:
+            podcast = session.get(Podcast, podcast_id)
+            if podcast is None:
+                raise CastwiseError(f"No podcast with id {podcast_id}.", kind=ErrorKind.BAD_INPUT)
+            podcast.default_speed = rate
+
     def position_of(self, episode_id: int) -> tuple[int, bool]:
         """The stored (position in milliseconds, played) of an episode; (0, False) if never played."""
         with self.library.session() as session:

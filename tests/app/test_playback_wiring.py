@@ -14,7 +14,14 @@ from sqlalchemy import select
 from app.playback import PlaybackStore, build_controller
 from library.db import open_library
 from library.db.engine import Library
-from library.db.models import Download, DownloadState, ListeningEvent, ListeningEventKind, PlaybackState
+from library.db.models import (
+    Download,
+    DownloadState,
+    Episode,
+    ListeningEvent,
+    ListeningEventKind,
+    PlaybackState,
+)
 from library.errors import CastwiseError
 from player.controller import PositionCheckpoint, Ticker
 from player.engine import PlaybackState as EngineState
@@ -83,6 +90,13 @@ def test_media_for_resumes_prefers_the_download_and_carries_speeds_and_chapters(
     assert (media.location, media.start_ms, media.rate) == (str(clip.path), 5000, 1.75)
     with pytest.raises(CastwiseError, match=r"between 0\.5x and 3\.0x"):
         store.set_episode_speed(episode_id, 4.0)
+    # Without the episode's own speed, the podcast's default applies.
+    store.set_episode_speed(episode_id, None)
+    with library.session() as session:
+        podcast_id = session.get(Episode, episode_id).podcast_id  # type: ignore[union-attr]
+    store.set_podcast_speed(podcast_id, 0.8)
+    media = store.media_for(episode_id)
+    assert media is not None and media.rate == 0.8
 
 
 def test_playing_through_vlc_stores_positions_events_and_the_played_mark(
