@@ -354,6 +354,7 @@ def _semantic_search(query: str, args: argparse.Namespace) -> int:
         from recommend.service import open_service
 
         with open_service() as service:
+            service.refresh_index()  # episodes added since the last run get their vectors first
             found = service.semantic_search(query, args.limit)
     except CastwiseError as error:
         return _error(redact_text(error.message))

@@ -174,3 +174,12 @@ def test_personalisation_installs_a_head_only_when_it_beats_the_current_one(serv
     if outcome["installed"]:
         again = service.personalise(now=NOW)
         assert again["before_auc"] == pytest.approx(outcome["after_auc"])  # the installed head is the new baseline
+
+
+def test_search_semantic_command_indexes_and_finds_by_meaning(library_ids: dict[str, int], minilm_model: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = model_folder()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.symlink_to(minilm_model, target_is_directory=True)
+    assert main(["search", "--semantic", "jokes and laughter", "--json", "--limit", "3"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert [item["podcast_title"] for item in found["items"]] == ["Laugh Track"] * 3
