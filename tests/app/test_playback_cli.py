@@ -198,3 +198,38 @@ def test_on_a_terminal_keys_pause_skip_and_quit(
     assert skip.from_ms is not None and skip.to_ms == skip.from_ms - 10_000
     # Paused after the skip: quitting stored that spot (VLC may settle a little off the target).
     assert state is not None and abs(state.position_ms - skip.to_ms) <= 500
+
+
+def test_play_with_queue_goes_on_with_up_next_and_sigterm_saves_the_spot(
+    library: Library, clips: dict[str, Clip], long_clip: Clip, http_server: LocalHTTPServer
+) -> None:
+    from app.playback import PlaybackStore
+    from player.controller import PositionCheckpoint
+
+    short = http_server.add("/short.mp3", Resource.from_file(clips["mp3"].path, "audio/mpeg"))
+    long = http_server.add("/long.mp3", Resource.from_file(long_clip.path, "audio/mpeg"))
+    first = seed_episode(library, short, title="First", duration_ms=8000)
+    second = seed_episode(library, long, title="Second", duration_ms=30_000)
+    store = PlaybackStore(library)
+    store.queue().add(second)
+    store.save_checkpoint(PositionCheckpoint(second, 20_000, 30_000, "pause"))
+
+    process = subprocess.Popen(
+        castwise_command("play", str(first), "--from", "6", "--queue", "--aout", "adummy"),
+        cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.startswith("Playing 'Second'"):
+            break
+    assert line == "Playing 'Second' from 0:20 at 1x\n"
+    time.sleep(2.0)
+    process.terminate()  # SIGTERM: a clean stop that saves the position
+    assert process.wait(timeout=15) == 0
+    with library.session() as session:
+        done = session.get(PlaybackState, first)
+        stopped = session.get(PlaybackState, second)
+    assert done is not None and done.played
+    assert stopped is not None and not stopped.played
+    assert 21_500 <= stopped.position_ms <= 23_500
+    assert store.load_queue() == []  # playing it took it off "up next"
