@@ -85,6 +85,8 @@ class EpisodeListModel(QAbstractTableModel):
         self._sort_order = Qt.SortOrder.DescendingOrder
         self._filter_text = ""
         self._filter_state = EpisodeFilter.ALL
+        self._order_cache: list[int] | None = None
+        self._order_key: tuple[EpisodeColumn, Qt.SortOrder] | None = None
         self._headers = {
             EpisodeColumn.TITLE: self.tr("Title"),
             EpisodeColumn.PODCAST: self.tr("Podcast"),
@@ -111,6 +113,7 @@ class EpisodeListModel(QAbstractTableModel):
         """Replace every row (a podcast opened, a refresh finished)."""
         self.beginResetModel()
         self._rows = list(rows)
+        self._order_cache = None
         self._folded_titles = [f"{row.title}\n{row.podcast_title}".casefold() for row in self._rows]
         self._visible = self._compute_visible()
         self.endResetModel()
@@ -120,6 +123,8 @@ class EpisodeListModel(QAbstractTableModel):
         for source, existing in enumerate(self._rows):
             if existing.episode_id == row.episode_id:
                 self._rows[source] = row
+                self._folded_titles[source] = f"{row.title}\n{row.podcast_title}".casefold()
+                self._order_cache = None  # its sort key may have changed; the next sort re-orders
                 try:
                     visible = self._visible.index(source)
                 except ValueError:
@@ -219,18 +224,25 @@ class EpisodeListModel(QAbstractTableModel):
         return text
 
     def _compute_visible(self) -> list[int]:
-        candidates: range | list[int] = range(len(self._rows))
+        # The full order for the current sort is computed once per sort (or new rows); filtering
+        # then walks it and keeps the order, so typing never re-sorts 100k rows.
+        order = self._ordered()
         if self._filter_text:
             needle, titles = self._filter_text, self._folded_titles
-            candidates = [i for i in candidates if needle in titles[i]]
+            order = [i for i in order if needle in titles[i]]
         accept = _FILTERS.get(self._filter_state)
         if accept is not None:
             rows = self._rows
-            candidates = [i for i in candidates if accept(rows[i])]
-        key = _SORT_KEYS[self._sort_column]
-        rows = self._rows
-        return sorted(
-            candidates,
-            key=lambda i: key(rows[i]),
-            reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
-        )
+            order = [i for i in order if accept(rows[i])]
+        return order if order is not self._order_cache else list(order)
+
+    def _ordered(self) -> list[int]:
+        key_spec = (self._sort_column, self._sort_order)
+        if self._order_key != key_spec or self._order_cache is None:
+            key = _SORT_KEYS[self._sort_column]
+            keys = [key(row) for row in self._rows]
+            self._order_cache = sorted(
+                range(len(keys)), key=keys.__getitem__, reverse=self._sort_order == Qt.SortOrder.DescendingOrder
+            )
+            self._order_key = key_spec
+        return self._order_cache
