@@ -99,7 +99,7 @@ def list_comments(interactive_episode_id: ObjectId, request: Request, context: C
         select(Interaction, User.username, reports).join(User, User.id == Interaction.user_id)
         .where(Interaction.episode_id == episode.id, Interaction.kind == "comment",
                Interaction.visibility == visibility, Interaction.anchor_ms >= from_ms, Interaction.anchor_ms <= to_ms)
-        .order_by(Interaction.anchor_ms, Interaction.id).limit(limit)).tuples()
+        .order_by(Interaction.anchor_ms, Interaction.id).limit(limit))
     return [interaction_public(item, name, report_count=count if is_creator else None) for item, name, count in rows]
 
 

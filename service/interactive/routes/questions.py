@@ -94,4 +94,4 @@ def list_answers(question_id: ObjectId, request: Request, context: ContextDep, d
              .where(Interaction.parent_id == question.id, Interaction.kind == "answer").order_by(Interaction.id))
     if not is_creator:
         query = query.where((Interaction.pinned.is_(True)) | (Interaction.user_id == (viewer or -1)))
-    return [interaction_public(item, name) for item, name in db.execute(query).tuples()]
+    return [interaction_public(item, name) for item, name in db.execute(query)]

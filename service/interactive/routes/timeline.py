@@ -69,7 +69,7 @@ def engagement(interactive_episode_id: ObjectId, user: CurrentUser, db: SessionD
     votes = list(db.scalars(select(PollBallot.created_at).where(PollBallot.poll_id.in_(polls))))
     items = db.execute(select(Interaction.kind, Interaction.visibility, Interaction.created_at)
                        .where(Interaction.episode_id == episode.id,
-                              Interaction.kind.in_(("answer", "comment")))).tuples().all()
+                              Interaction.kind.in_(("answer", "comment")))).all()
     reports = db.scalar(select(func.count()).select_from(InteractionReport).join(
         Interaction, Interaction.id == InteractionReport.interaction_id).where(
         Interaction.episode_id == episode.id)) or 0
