@@ -174,7 +174,8 @@ class VlcEngine(Engine):
         with self._locked():
             if self._state not in (PlaybackState.PLAYING, PlaybackState.PAUSED, PlaybackState.LOADING):
                 return
-            position = self._read_position()
+            pending = self._pending_seek
+            position = pending if pending is not None else self._read_position()
             self._halt()
             self._start_ms = self._stopped_ms = self._last_ms = position
         self._move_to(PlaybackState.STOPPED)

@@ -110,6 +110,21 @@ def test_seek_while_paused_stays_paused_and_resumes_there(media: MediaSetup) -> 
     assert media.engine.position_ms() <= 2500 + media.seek_overshoot_ms + 1500
 
 
+def test_pause_and_seek_right_after_play_are_honoured(media: MediaSetup) -> None:
+    media.engine.load(media.good)
+    media.engine.play()
+    media.engine.pause()  # most likely still opening the medium
+    media.engine.seek(2000)
+    assert media.engine.state is PlaybackState.PAUSED
+    time.sleep(1.0)
+    assert media.engine.state is PlaybackState.PAUSED
+    assert 2000 - STEP_MS <= media.engine.position_ms() <= 2000 + media.seek_overshoot_ms
+    media.engine.resume()
+    wait_until(lambda: media.engine.state is PlaybackState.PLAYING, what="PLAYING")
+    wait_until(lambda: media.engine.position_ms() >= 2300, what="playback from the seek target")
+    assert media.recorder.errors == []
+
+
 def test_load_with_a_start_position_starts_there(media: MediaSetup) -> None:
     media.play_good(start_ms=3000)
     assert 3000 - STEP_MS <= media.engine.position_ms() <= 3000 + media.seek_overshoot_ms + 500
