@@ -22,6 +22,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
@@ -95,7 +96,7 @@ class FeedReport:
 
 
 ProgressCallback = Callable[[int, int, FeedReport], None]
-"""``(done, total, report)`` after each feed is fetched and stored."""
+"""``(done, total, report)`` after each feed is fetched and stored; called on a worker thread."""
 
 
 @dataclass(frozen=True)
@@ -361,14 +362,28 @@ class Subscriptions:
             requests.append(request)
             podcast_by_url[request.url] = podcast
 
-        def store(done: int, total: int, result: FetchResult) -> None:
+        stored = 0
+
+        def store(result: FetchResult) -> None:
+            nonlocal stored
             podcast = podcast_by_url[result.url]
             report = self._store_result(podcast.id, result)
             reports[podcast.id] = report
+            stored += 1
             if on_progress is not None:
-                on_progress(done, total, report)
+                try:
+                    on_progress(stored, len(requests), report)
+                except Exception:
+                    log.exception("refresh progress callback failed")
 
-        fetch_many(requests, concurrency=self.concurrency, deadline_s=self.deadline_s, on_progress=store)
+        # Parsing and storing run on one writer thread (SQLite has one writer anyway), so the
+        # fetch loop never waits for a big feed's parse and keeps its connections busy.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="castwise-feed-store") as writer:
+
+            def fetched(_done: int, _total: int, result: FetchResult) -> None:
+                writer.submit(store, result)
+
+            fetch_many(requests, concurrency=self.concurrency, deadline_s=self.deadline_s, on_progress=fetched)
         missing = [podcast for podcast in podcasts if podcast.id not in reports]
         for podcast in missing:  # a store step that raised: say so rather than report nothing
             reports[podcast.id] = FeedReport(
@@ -397,7 +412,10 @@ class Subscriptions:
                 if podcast is None:  # unsubscribed while the fetch ran
                     return FeedReport(podcast_id, "", redact_url(result.url), FeedOutcome.FAILED,
                                       reason="unsubscribed", message="no longer in the library")
-                return self._apply(session, podcast, result, now)
+                report, announced = self._apply(session, podcast, result, now)
+            if announced is not None:
+                self._follow_announced_move(report, announced)
+            return report
         except Exception as error:
             log.error("storing a refresh failed: %s", redact_text(repr(error)))
             with self.library.transaction() as session:
@@ -409,6 +427,38 @@ class Subscriptions:
                 url = podcast.feed_url if podcast is not None else redact_url(result.url)
             return FeedReport(podcast_id, title, url, FeedOutcome.FAILED, reason="internal",
                               error_kind=ErrorKind.FATAL, message=message)
+
+    def _follow_announced_move(self, report: FeedReport, announced: str) -> None:
+        """Move to the address the feed announces, once it is seen to serve a feed.
+
+        Runs outside any transaction: the check is a network fetch, and the library must stay
+        writable (the player saves positions) while it runs.
+        """
+        result = fetch_feed(announced, deadline_s=self.deadline_s)
+        works = result.content is not None and result.outcome in (FetchOutcome.UPDATED, FetchOutcome.MOVED)
+        if works:
+            assert result.content is not None
+            try:
+                parse_feed(result.content, result.final_url or announced, content_type=result.content_type)
+            except FeedParseError:
+                works = False
+        if not works:
+            report.message = (
+                f"the feed announces a move to {redact_url(announced)}, which does not serve a feed; "
+                "kept the current address"
+            )
+            return
+        with self.library.transaction() as session:
+            podcast = session.get(Podcast, report.podcast_id)
+            if podcast is None:
+                return
+            moved_to = self._move(session, podcast, announced)
+            if moved_to is not None:
+                podcast.etag = podcast.last_modified = None  # the validators belonged to the old address
+                podcast.last_outcome = report.outcome = FeedOutcome.MOVED
+                report.url = podcast.feed_url
+                report.moved_to = moved_to
+                report.message = f"moved permanently to {moved_to}"
 
     def _store_failure(self, podcast_id: int, kind: ErrorKind, message: str) -> FeedReport:
         with self.library.transaction() as session:
@@ -425,14 +475,17 @@ class Subscriptions:
         podcast.last_error = message
         podcast.last_checked_at = now
 
-    def _apply(self, session: Session, podcast: Podcast, result: FetchResult, now: datetime) -> FeedReport:
+    def _apply(
+        self, session: Session, podcast: Podcast, result: FetchResult, now: datetime
+    ) -> tuple[FeedReport, str | None]:
+        """Store one fetch result; returns the report and an announced new address to check."""
         if result.outcome is FetchOutcome.FAILED:
             error = result.error or FeedError("the feed could not be fetched")
             message = redact_text(error.message)
             self._record_failure(podcast, error.kind, message, now)
             return FeedReport(podcast.id, podcast.title, podcast.feed_url, FeedOutcome.FAILED,
                               reason=str(result.reason) if result.reason else None,
-                              error_kind=error.kind, message=message)
+                              error_kind=error.kind, message=message), None
         new = changed = 0
         announced: str | None = None
         if result.content is not None:
@@ -442,7 +495,7 @@ class Subscriptions:
                 message = redact_text(error.message)
                 self._record_failure(podcast, error.kind, message, now)
                 return FeedReport(podcast.id, podcast.title, podcast.feed_url, FeedOutcome.FAILED,
-                                  reason="parse", error_kind=error.kind, message=message)
+                                  reason="parse", error_kind=error.kind, message=message), None
             podcast_changed = apply_podcast_fields(podcast, feed.podcast)
             new, changed = sync_episodes(session, podcast, feed.episodes, now)
             if new or changed or podcast_changed:
@@ -450,10 +503,6 @@ class Subscriptions:
             announced = _announced_move(podcast, feed)
         self._set_validators(podcast, result, now)
         moved_to = self._move(session, podcast, result.new_url) if result.new_url else None
-        if moved_to is None and announced is not None:
-            moved_to = self._move(session, podcast, announced)
-            if moved_to is not None:  # the validators belong to the old address
-                podcast.etag = podcast.last_modified = None
         if moved_to is not None:
             outcome = FeedOutcome.MOVED
         elif result.outcome is FetchOutcome.NOT_MODIFIED:
@@ -462,8 +511,9 @@ class Subscriptions:
             outcome = FeedOutcome.UPDATED
         podcast.last_outcome = outcome
         note = f"moved permanently to {moved_to}" if moved_to else None
-        return FeedReport(podcast.id, podcast.title, podcast.feed_url, outcome, new_episodes=new,
-                          updated_episodes=changed, moved_to=moved_to, message=note)
+        report = FeedReport(podcast.id, podcast.title, podcast.feed_url, outcome, new_episodes=new,
+                            updated_episodes=changed, moved_to=moved_to, message=note)
+        return report, (announced if moved_to is None else None)
 
     def _move(self, session: Session, podcast: Podcast, new_url: str) -> str | None:
         """Store ``new_url`` as the podcast's address (its public part; a token to the keyring)."""

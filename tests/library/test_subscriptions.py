@@ -291,3 +291,18 @@ def test_subscribing_to_a_web_page_follows_its_feed_link(
     lonely = http_server.add("/about", Resource(body=b"<!doctype html><html><body>no feed</body></html>"))
     with pytest.raises(FeedParseError, match="HTML"):
         service.subscribe(lonely)
+
+
+def test_an_announced_address_that_does_not_work_is_not_followed(
+    http_server: LocalHTTPServer, service: Subscriptions, library: Library
+) -> None:
+    old = http_server.add("/old.xml", Resource(body=numbered_feed(1).xml(), content_type=RSS))
+    service.subscribe(old)
+    announcing = numbered_feed(2)
+    announcing.new_feed_url = http_server.url("/not-there-yet.xml")
+    http_server.add("/old.xml", Resource(body=announcing.xml(), content_type=RSS))
+    [report] = service.refresh_all()
+    assert report.outcome is FeedOutcome.UPDATED and report.new_episodes == 1
+    assert "does not serve a feed" in (report.message or "")
+    with library.session() as session:
+        assert session.scalars(select(Podcast.feed_url)).one() == old
