@@ -24,15 +24,26 @@ def redact(text: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
+    """Masks secrets in a record's message and arguments, keeping the arguments' shape (uvicorn's
+    access formatter unpacks them)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except (TypeError, ValueError):
-            return True
-        cleaned = redact(message)
-        if cleaned != message:
-            record.msg, record.args = cleaned, None
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(_masked(value) for value in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {key: _masked(value) for key, value in record.args.items()}
         return True
+
+
+def _masked(value: object) -> object:
+    """``value`` itself unless its text holds a secret (then the masked text): numbers stay numbers."""
+    if isinstance(value, int | float) or value is None:
+        return value
+    text = str(value)
+    cleaned = redact(text)
+    return value if cleaned == text else cleaned
 
 
 _FILTER = RedactingFilter()

@@ -154,6 +154,18 @@ def test_logs_never_hold_passwords_tokens_or_private_urls(client: TestClient, li
         assert secret not in text
 
 
+def test_uvicorn_access_lines_are_masked_and_still_format() -> None:
+    from uvicorn.logging import AccessFormatter
+
+    from service.redaction import RedactingFilter
+
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d', (
+        "127.0.0.1:5000", "GET", "/media/3?u=1&exp=9&sig=SECRETSIGNATURE", "1.1", 200), None)
+    assert RedactingFilter().filter(record)
+    line = AccessFormatter('%(client_addr)s - "%(request_line)s" %(status_code)s', use_colors=False).format(record)
+    assert line == '127.0.0.1:5000 - "GET /media/3?u=1&exp=9&sig=*** HTTP/1.1" 200 OK'
+
+
 def test_oversized_and_malformed_bodies_get_a_clear_4xx(client: TestClient) -> None:
     alice = sign_up(client, "alice")
     huge = client.post("/api/v1/claims", headers={**alice.headers, "Content-Type": "application/json"},
