@@ -210,7 +210,8 @@ def outcome_line(report: FeedReport) -> str:
     detail = f"{report.new_episodes} new, {report.updated_episodes} changed"
     if report.outcome is FeedOutcome.MOVED:
         return f"moved         {name}: now {report.moved_to}; {detail}"
-    return f"updated       {name}: {detail}"
+    note = f" ({report.message})" if report.message else ""
+    return f"updated       {name}: {detail}{note}"
 
 
 def _refresh(args: argparse.Namespace) -> int:
