@@ -31,20 +31,23 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
+from player.chapters import Chapter, chapter_at, next_chapter_start, previous_chapter_start, sort_chapters
 from player.engine import Engine, PlaybackError, PlaybackState, validate_rate, validate_volume
 from player.hooks import Hook
 from player.queue import PlayQueue
+from player.sleep import SleepMode, SleepTimer
 
-PREVIOUS_CHAPTER_GRACE_MS = 3000
-"""Within this long after a chapter's start, "previous" goes to the chapter before it."""
-
-
-class Chapter(NamedTuple):
-    start_ms: int
-    title: str
-
+__all__ = [
+    "Chapter",
+    "EpisodeMedia",
+    "EventKind",
+    "ListeningEvent",
+    "PlaybackController",
+    "PositionCheckpoint",
+    "SleepMode",
+    "Ticker",
+]
 
 @dataclass(frozen=True)
 class EpisodeMedia:
@@ -70,7 +73,7 @@ class EpisodeMedia:
         return self.episode_rate or self.podcast_rate or 1.0
 
     def sorted_chapters(self) -> list[Chapter]:
-        return sorted((Chapter(int(start), str(title)) for start, title in self.chapters), key=lambda c: c.start_ms)
+        return sort_chapters(self.chapters)
 
 
 class EventKind(enum.StrEnum):
@@ -111,19 +114,6 @@ class PositionCheckpoint:
     duration_ms: int | None
     reason: str
     completed: bool = False
-
-
-class SleepMode(enum.Enum):
-    AFTER_TIME = "after-time"
-    END_OF_EPISODE = "end-of-episode"
-    END_OF_CHAPTER = "end-of-chapter"
-
-
-@dataclass
-class _SleepTimer:
-    mode: SleepMode
-    remaining_s: float = 0.0  # seconds of playback left (AFTER_TIME only)
-    chapter_end_ms: int | None = None  # END_OF_CHAPTER: pause when the position reaches this
 
 
 @dataclass
@@ -171,7 +161,7 @@ class PlaybackController:
         self._wall_clock = wall_clock
         self._lock = threading.RLock()
         self._current: _Current | None = None
-        self._sleep: _SleepTimer | None = None
+        self._sleep: SleepTimer | None = None
         self._volume = engine.volume  # the listener's volume (a fade only lowers the engine's)
         self._last_tick_s: float | None = None
         self._engine_events: queue.SimpleQueue[tuple[str, PlaybackError | None]] = queue.SimpleQueue()
@@ -221,7 +211,7 @@ class PlaybackController:
         """Index of the chapter at the current position, or -1 without chapters."""
         if not self._current:
             return -1
-        return _chapter_at(self._current.chapters, self.engine.position_ms())
+        return chapter_at(self._current.chapters, self.engine.position_ms())
 
     # -- commands ----------------------------------------------------------------------------
 
@@ -236,7 +226,7 @@ class PlaybackController:
             chapters = media.sorted_chapters()
             self._current = _Current(media, chapters, rate, last_position_ms=media.start_ms)
             self._current.last_checkpoint_s = self._last_tick_s = self._clock()
-            self._current.chapter_index = _chapter_at(chapters, media.start_ms)
+            self._current.chapter_index = chapter_at(chapters, media.start_ms)
             self.queue.remove(media.episode_id)
             self.engine.set_rate(rate)
             self.engine.set_volume(self._volume)
@@ -301,10 +291,10 @@ class PlaybackController:
         with self._lock:
             if not self._current:
                 return False
-            index = _chapter_at(self._current.chapters, self.engine.position_ms())
-            if index + 1 >= len(self._current.chapters):
+            start = next_chapter_start(self._current.chapters, self.engine.position_ms())
+            if start is None:
                 return False
-            self.seek(self._current.chapters[index + 1].start_ms)
+            self.seek(start)
             return True
 
     def previous_chapter(self) -> bool:
@@ -313,15 +303,7 @@ class PlaybackController:
         with self._lock:
             if not self._current or not self._current.chapters:
                 return False
-            chapters = self._current.chapters
-            position = self.engine.position_ms()
-            index = _chapter_at(chapters, position)
-            if index >= 0 and position - chapters[index].start_ms > PREVIOUS_CHAPTER_GRACE_MS:
-                self.seek(chapters[index].start_ms)
-            elif index > 0:
-                self.seek(chapters[index - 1].start_ms)
-            else:
-                self.seek(0)
+            self.seek(previous_chapter_start(self._current.chapters, self.engine.position_ms()))
             return True
 
     def set_rate(self, rate: float) -> None:
@@ -379,7 +361,7 @@ class PlaybackController:
         """Pause after ``minutes`` of playback, fading the volume out over the last ``fade_s`` s."""
         with self._lock:
             self._cancel_fade()
-            self._sleep = _SleepTimer(SleepMode.AFTER_TIME, remaining_s=max(0.0, minutes * 60.0))
+            self._sleep = SleepTimer.after(minutes)
             if self._last_tick_s is None:
                 self._last_tick_s = self._clock()
 
@@ -387,19 +369,16 @@ class PlaybackController:
         """Stop when this episode ends instead of playing the next one."""
         with self._lock:
             self._cancel_fade()
-            self._sleep = _SleepTimer(SleepMode.END_OF_EPISODE)
+            self._sleep = SleepTimer(SleepMode.END_OF_EPISODE)
 
     def sleep_at_end_of_chapter(self) -> None:
         """Pause when the current chapter ends (at the end of the episode without chapters)."""
         with self._lock:
             self._cancel_fade()
             end = None
-            if self._current and self._current.chapters:
-                index = _chapter_at(self._current.chapters, self.engine.position_ms())
-                if index + 1 < len(self._current.chapters):
-                    end = self._current.chapters[index + 1].start_ms
-            mode = SleepMode.END_OF_CHAPTER if end is not None else SleepMode.END_OF_EPISODE
-            self._sleep = _SleepTimer(mode, chapter_end_ms=end)
+            if self._current:
+                end = next_chapter_start(self._current.chapters, self.engine.position_ms())
+            self._sleep = SleepTimer.at_end_of_chapter(end)
 
     def cancel_sleep(self) -> None:
         with self._lock:
@@ -467,7 +446,7 @@ class PlaybackController:
         if not self._current.completed:
             self._complete()
         sleep = self._sleep
-        if sleep is not None and sleep.mode in (SleepMode.END_OF_EPISODE, SleepMode.END_OF_CHAPTER):
+        if sleep is not None and sleep.fires_at_end_of_episode:
             self._sleep = None
             self.sleep_timer_fired.emit()
             self.playback_finished.emit()
@@ -489,7 +468,7 @@ class PlaybackController:
 
     def _follow_chapters(self, position: int) -> None:
         assert self._current is not None
-        index = _chapter_at(self._current.chapters, position)
+        index = chapter_at(self._current.chapters, position)
         if index != self._current.chapter_index:
             self._current.chapter_index = index
             if index >= 0:
@@ -499,18 +478,12 @@ class PlaybackController:
         sleep = self._sleep
         if sleep is None:
             return
-        if sleep.mode is SleepMode.END_OF_CHAPTER:
-            if sleep.chapter_end_ms is not None and position >= sleep.chapter_end_ms:
-                self._fire_sleep()
-            return
-        if sleep.mode is not SleepMode.AFTER_TIME:
-            return
-        sleep.remaining_s -= elapsed_s
-        if sleep.remaining_s <= 0:
+        if sleep.advance(elapsed_s, position):
             self._fire_sleep()
-        elif sleep.remaining_s < self.fade_s:
-            # A linear fade from the listener's volume to silence over the last fade_s seconds.
-            self.engine.set_volume(max(0, min(100, round(self._volume * sleep.remaining_s / self.fade_s))))
+            return
+        factor = sleep.volume_factor(self.fade_s)
+        if factor < 1.0:
+            self.engine.set_volume(max(0, min(100, round(self._volume * factor))))
 
     def _fire_sleep(self) -> None:
         self._sleep = None
@@ -554,17 +527,6 @@ class PlaybackController:
                 completed=current.completed,
             )
         )
-
-
-def _chapter_at(chapters: Sequence[Chapter], position_ms: int) -> int:
-    """Index of the last chapter starting at or before ``position_ms``; -1 if none."""
-    index = -1
-    for i, chapter in enumerate(chapters):
-        if chapter.start_ms <= position_ms:
-            index = i
-        else:
-            break
-    return index
 
 
 class Ticker:
