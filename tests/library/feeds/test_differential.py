@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from library.errors import FeedParseError
-from library.feeds.model import ParsedFeed
+from library.feeds.model import ParsedEpisode, ParsedFeed
 from library.feeds.parse import parse_feed_fast, parse_feed_tolerant
 from tests.library.feeds.corpus_manifest import feed_rows
 
@@ -31,6 +31,20 @@ def _episodes(feed: ParsedFeed) -> list[tuple[str | None, str | None, str | None
         (episode.guid, episode.title, episode.enclosure.url if episode.enclosure else None)
         for episode in feed.episodes
     ]
+
+
+def _extensions(episode: ParsedEpisode) -> tuple[object, ...]:
+    return (
+        episode.duration_s,
+        episode.season,
+        episode.episode,
+        episode.explicit,
+        episode.chapters_url,
+        episode.chapters,
+        episode.transcripts,
+        episode.persons,
+        episode.alternate_enclosures,
+    )
 
 
 def test_fast_path_and_feedparser_give_the_same_episodes(corpus: Path) -> None:
@@ -52,6 +66,13 @@ def test_fast_path_and_feedparser_give_the_same_episodes(corpus: Path) -> None:
         if ours != theirs:
             first = next((pair for pair in zip(ours, theirs, strict=False) if pair[0] != pair[1]), None)
             differences[relative] = f"{len(ours)} vs {len(theirs)} episodes; first difference {first}"
+        # The fallback a listener gets if the fast path ever fails agrees on everything it reads
+        # with the extension pass too (durations, numbers, chapters, transcripts, people...).
+        fallback = parse_feed_tolerant(data, FEED_URL)
+        if relative not in DELIBERATE:
+            assert [_extensions(episode) for episode in fallback.episodes] == [
+                _extensions(episode) for episode in fast.episodes
+            ], relative
     assert taken >= 400, "the fast path should take most of the corpus' RSS 2.0 feeds"
     assert {path: why for path, why in differences.items() if path not in DELIBERATE} == {}
     assert sorted(set(DELIBERATE) - set(differences)) == [], "no longer differs: remove from DELIBERATE"
