@@ -82,7 +82,7 @@ def load_image(url: str, cache_dir: Path) -> QImage:
         image = QImage(str(path))
         if not image.isNull():
             return image
-    data = _download(url)
+    data = download_bytes(url)
     image = QImage.fromData(data)
     if image.isNull():
         raise ValueError("not an image")
@@ -94,7 +94,8 @@ def load_image(url: str, cache_dir: Path) -> QImage:
     return image
 
 
-def _download(url: str) -> bytes:
+def download_bytes(url: str) -> bytes:
+    """The body at ``url`` (at most MAX_BYTES, with a timeout); raises on HTTP errors."""
     if url.startswith("file:"):
         return Path(url.removeprefix("file://")).read_bytes()[:MAX_BYTES]
     client = httpx.Client(timeout=TIMEOUT_S, follow_redirects=True, headers={"User-Agent": "Castwise"})

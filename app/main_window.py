@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QImage
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
         details.rating_requested.connect(self._on_details_rating_requested)
         details.chapter_requested.connect(self._on_details_chapter_requested)
         details.transcript_requested.connect(self._on_details_transcript_requested)
+        details.episode_shown.connect(self._on_details_episode_shown)
         self.up_next_page.play_requested.connect(self.play_episode)
         self.up_next_page.remove_requested.connect(self._on_up_next_remove_requested)
         self.up_next_page.move_requested.connect(self._on_up_next_move_requested)
@@ -177,6 +178,8 @@ class MainWindow(QMainWindow):
         bar.speed_requested.connect(playback.set_rate)
         bar.volume_requested.connect(playback.set_volume)
         bar.sleep_requested.connect(playback.set_sleep)
+        bar.next_chapter_requested.connect(playback.next_chapter)
+        bar.previous_chapter_requested.connect(playback.previous_chapter)
         playback.position_changed.connect(self._on_playback_position_changed)
         playback.state_changed.connect(self._on_playback_state_changed)
         playback.episode_changed.connect(self._on_playback_episode_changed)
@@ -402,6 +405,22 @@ class MainWindow(QMainWindow):
         else:
             self.play_episode(episode_id, start_ms)
 
+    def _on_details_episode_shown(self) -> None:
+        notes = self.library_page.details_pane.notes_view
+        wanted = notes.remote_images_wanted()
+        if wanted:
+            self.services.tasks.submit(
+                _fetch_images, wanted, key="details.images",
+                on_result=self._on_notes_images_loaded,
+            )
+
+    def _on_notes_images_loaded(self, images: dict[str, QImage]) -> None:
+        notes = self.library_page.details_pane.notes_view
+        for url, image in images.items():
+            notes.add_cached_image(url, image)
+        if images:
+            notes.refresh()
+
     def _on_details_transcript_requested(self, episode_id: int, url: str, content_type: str) -> None:
         documents = self.services.documents
         if documents is None:
@@ -504,3 +523,19 @@ class MainWindow(QMainWindow):
         if self.services.playback is not None:
             self.services.playback.stop()  # saves the position now; the engine closes at quit
         super().closeEvent(event)
+
+
+def _fetch_images(urls: list[str]) -> dict[str, QImage]:
+    """Worker thread: the show notes' images the listener allowed, each size-capped; failures skipped."""
+    from app.artwork import download_bytes
+
+    images: dict[str, QImage] = {}
+    for url in urls:
+        try:
+            image = QImage.fromData(download_bytes(url))
+        except Exception as error:  # one broken image must not hide the others
+            log.info("show-notes image %s not loaded: %s", url, error)
+            continue
+        if not image.isNull():
+            images[url] = image
+    return images

@@ -50,6 +50,8 @@ class EpisodeDetailsPane(QWidget):
     """Episode id and +1 (like), -1 (not interested) or 0 (clear)."""
     chapter_requested = Signal(int, int)
     """Episode id and the chapter's start in ms (also emitted for a clicked transcript line)."""
+    episode_shown = Signal()
+    """A new episode's notes are laid out (the window then fetches allowed remote images)."""
     transcript_requested = Signal(int, str, str)
     """Episode id, transcript URL and its content type: the window loads it in the background."""
 
@@ -148,6 +150,7 @@ class EpisodeDetailsPane(QWidget):
         else:
             self.notice_label.clear()
         self.notes_view.set_notes(episode.description_html)
+        self.episode_shown.emit()
         for start_ms, title in episode.chapters:
             item = QListWidgetItem(f"{format_position_ms(start_ms)}  {title}")
             item.setData(Qt.ItemDataRole.UserRole, start_ms)

@@ -39,6 +39,8 @@ class NowPlayingBar(QWidget):
     speed_requested = Signal(float)
     volume_requested = Signal(int)
     """0-100."""
+    next_chapter_requested = Signal()
+    previous_chapter_requested = Signal()
     sleep_requested = Signal(int)
     """Minutes, or SLEEP_END_OF_EPISODE / SLEEP_END_OF_CHAPTER / SLEEP_OFF."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 TRANSLATIONS: dict[str, str] = {
     "&File": "文件(&F)",
     "&Help": "帮助(&H)",
+    "A–Z": "按名称",
     "A video episode: Castwise plays its sound.": "这是视频单集：Castwise 只播放其声音。",
     "Add episodes with “Add to Up Next” and they will play one after another.": "用“加入待播”添加单集，它们会依次播放。",
     "Add to Up Next": "加入待播",
@@ -77,6 +78,7 @@ TRANSLATIONS: dict[str, str] = {
     "Move up": "上移",
     "Never": "从不",
     "New": "新",
+    "New episodes": "新单集数",
     "No episode selected": "未选择单集",
     "No limit": "不限",
     "No transcript for this episode.": "此单集没有文字稿。",
@@ -132,6 +134,7 @@ TRANSLATIONS: dict[str, str] = {
     "Skip forward": "快进",
     "Skip forward (seconds)": "快进（秒）",
     "Sleep timer": "睡眠定时",
+    "Sort podcasts": "播客排序",
     "State": "状态",
     "Subscribe": "订阅",
     "Subscribe by URL": "通过 URL 订阅",

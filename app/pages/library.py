@@ -89,9 +89,15 @@ class LibraryPage(QWidget):
         self.grid_button.setCheckable(True)
         self.grid_button.setAccessibleName(self.tr("Show podcasts as a grid"))
         self.grid_button.toggled.connect(self._on_grid_button_toggled)
+        self.podcast_sort_combo = QComboBox()
+        self.podcast_sort_combo.setAccessibleName(self.tr("Sort podcasts"))
+        self.podcast_sort_combo.addItem(self.tr("A–Z"), "title")
+        self.podcast_sort_combo.addItem(self.tr("New episodes"), "new")
+        self.podcast_sort_combo.currentIndexChanged.connect(self._on_podcast_sort_combo_changed)
         for button in (self.subscribe_button, self.import_button, self.refresh_button, self.unsubscribe_button):
             toolbar.addWidget(button)
         toolbar.addStretch(1)
+        toolbar.addWidget(self.podcast_sort_combo)
         toolbar.addWidget(self.grid_button)
         left_layout.addLayout(toolbar)
         self.refresh_progress = QProgressBar()
@@ -264,6 +270,12 @@ class LibraryPage(QWidget):
                 self._current_podcast = podcast_id
                 self.all_new_button.setChecked(False)
                 self._load_episodes()
+
+    def _on_podcast_sort_combo_changed(self, _index: int) -> None:
+        if self.podcast_sort_combo.currentData() == "new":
+            self.podcast_proxy.sort_by_new_episodes()
+        else:
+            self.podcast_proxy.sort_by_title()
 
     def _on_all_new_button_clicked(self) -> None:
         self.show_podcast(None)

@@ -20,6 +20,7 @@ class ShowNotesView(QTextBrowser):
         self.setAccessibleName(self.tr("Show notes"))
         self._allow_remote_images = False
         self._remote_images: dict[str, object] = {}
+        self._html = ""
         self.refused_urls: list[str] = []
         """Remote resources the notes asked for and did not get (the privacy guard at work)."""
 
@@ -32,7 +33,22 @@ class ShowNotesView(QTextBrowser):
 
     def set_notes(self, html: str) -> None:
         self.refused_urls.clear()
-        self.setHtml(html or "")
+        self._html = html or ""
+        self.setHtml(self._html)
+
+    def remote_images_wanted(self) -> list[str]:
+        """Remote images the notes show, when the listener allows them and they are not here yet."""
+        if not self._allow_remote_images:
+            return []
+        return [url for url in dict.fromkeys(self.refused_urls) if url not in self._remote_images]
+
+    def refresh(self) -> None:
+        """Lay the notes out again (after images arrived)."""
+        scroll = self.verticalScrollBar().value()
+        self.refused_urls.clear()
+        self.document().clear()
+        self.setHtml(self._html)
+        self.verticalScrollBar().setValue(scroll)
 
     def loadResource(self, kind: int, url: QUrl | str) -> object:
         qurl = url if isinstance(url, QUrl) else QUrl(url)

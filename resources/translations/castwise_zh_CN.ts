@@ -74,73 +74,73 @@
 <context>
     <name>EpisodeDetailsPane</name>
     <message>
-        <location filename="../../app/components/episode_details.py" line="79" />
+        <location filename="../../app/components/episode_details.py" line="81" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="81" />
+        <location filename="../../app/components/episode_details.py" line="83" />
         <source>Add to Up Next</source>
         <translation>加入待播</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="83" />
+        <location filename="../../app/components/episode_details.py" line="85" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="85" />
+        <location filename="../../app/components/episode_details.py" line="87" />
         <source>Like</source>
         <translation>喜欢</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="88" />
+        <location filename="../../app/components/episode_details.py" line="90" />
         <source>Not interested</source>
         <translation>不感兴趣</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="99" />
+        <location filename="../../app/components/episode_details.py" line="101" />
         <source>Notes</source>
         <translation>简介</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="101" />
-        <location filename="../../app/components/episode_details.py" line="105" />
+        <location filename="../../app/components/episode_details.py" line="103" />
+        <location filename="../../app/components/episode_details.py" line="107" />
         <source>Chapters</source>
         <translation>章节</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="108" />
+        <location filename="../../app/components/episode_details.py" line="110" />
         <source>Transcript</source>
         <translation>文字稿</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="131" />
+        <location filename="../../app/components/episode_details.py" line="133" />
         <source>No episode selected</source>
         <translation>未选择单集</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="145" />
+        <location filename="../../app/components/episode_details.py" line="147" />
         <source>This episode has no audio to play.</source>
         <translation>此单集没有可播放的音频。</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="147" />
+        <location filename="../../app/components/episode_details.py" line="149" />
         <source>A video episode: Castwise plays its sound.</source>
         <translation>这是视频单集：Castwise 只播放其声音。</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="159" />
+        <location filename="../../app/components/episode_details.py" line="162" />
         <source>Loading the transcript…</source>
         <translation>正在加载文字稿…</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="172" />
+        <location filename="../../app/components/episode_details.py" line="175" />
         <source>People: {names}</source>
         <translation>参与者：{names}</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="174" />
+        <location filename="../../app/components/episode_details.py" line="177" />
         <source>Support: {links}</source>
         <translation>支持：{links}</translation>
     </message>
@@ -148,62 +148,62 @@
 <context>
     <name>EpisodeListModel</name>
     <message>
-        <location filename="../../app/models/episodes.py" line="89" />
+        <location filename="../../app/models/episodes.py" line="91" />
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../app/models/episodes.py" line="90" />
+        <location filename="../../app/models/episodes.py" line="92" />
         <source>Podcast</source>
         <translation>播客</translation>
     </message>
     <message>
-        <location filename="../../app/models/episodes.py" line="91" />
+        <location filename="../../app/models/episodes.py" line="93" />
         <source>Published</source>
         <translation>发布日期</translation>
     </message>
     <message>
-        <location filename="../../app/models/episodes.py" line="92" />
+        <location filename="../../app/models/episodes.py" line="94" />
         <source>Duration</source>
         <translation>时长</translation>
     </message>
     <message>
-        <location filename="../../app/models/episodes.py" line="93" />
+        <location filename="../../app/models/episodes.py" line="95" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/models/episodes.py" line="96" />
+        <location filename="../../app/models/episodes.py" line="98" />
         <source>New</source>
         <translation>新</translation>
     </message>
     <message>
-        <location filename="../../app/models/episodes.py" line="97" />
+        <location filename="../../app/models/episodes.py" line="99" />
         <source>In progress</source>
         <translation>收听中</translation>
     </message>
     <message>
-        <location filename="../../app/models/episodes.py" line="98" />
+        <location filename="../../app/models/episodes.py" line="100" />
         <source>Played</source>
         <translation>已播放</translation>
     </message>
     <message>
-        <location filename="../../app/models/episodes.py" line="100" />
+        <location filename="../../app/models/episodes.py" line="102" />
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/models/episodes.py" line="104" />
+        <location filename="../../app/models/episodes.py" line="106" />
         <source>Video (plays as audio)</source>
         <translation>视频（以音频播放）</translation>
     </message>
     <message>
-        <location filename="../../app/models/episodes.py" line="105" />
+        <location filename="../../app/models/episodes.py" line="107" />
         <source>Live: not supported yet</source>
         <translation>直播：暂不支持</translation>
     </message>
     <message>
-        <location filename="../../app/models/episodes.py" line="106" />
+        <location filename="../../app/models/episodes.py" line="108" />
         <source>Nothing to play</source>
         <translation>没有可播放的内容</translation>
     </message>
@@ -274,78 +274,93 @@
         <translation>以网格显示播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="98" />
+        <location filename="../../app/pages/library.py" line="93" />
+        <source>Sort podcasts</source>
+        <translation>播客排序</translation>
+    </message>
+    <message>
+        <location filename="../../app/pages/library.py" line="94" />
+        <source>A–Z</source>
+        <translation>按名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/pages/library.py" line="95" />
+        <source>New episodes</source>
+        <translation>新单集数</translation>
+    </message>
+    <message>
+        <location filename="../../app/pages/library.py" line="104" />
         <source>Refresh progress</source>
         <translation>刷新进度</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="102" />
+        <location filename="../../app/pages/library.py" line="108" />
         <source>All new episodes</source>
         <translation>所有新单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="112" />
+        <location filename="../../app/pages/library.py" line="118" />
         <source>Podcasts</source>
         <translation>播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="126" />
-        <location filename="../../app/pages/library.py" line="127" />
+        <location filename="../../app/pages/library.py" line="132" />
+        <location filename="../../app/pages/library.py" line="133" />
         <source>Filter episodes</source>
         <translation>筛选单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="131" />
+        <location filename="../../app/pages/library.py" line="137" />
         <source>Show episodes</source>
         <translation>显示单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="133" />
+        <location filename="../../app/pages/library.py" line="139" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="134" />
+        <location filename="../../app/pages/library.py" line="140" />
         <source>Unplayed</source>
         <translation>未播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="135" />
+        <location filename="../../app/pages/library.py" line="141" />
         <source>In progress</source>
         <translation>收听中</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="136" />
+        <location filename="../../app/pages/library.py" line="142" />
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="137" />
+        <location filename="../../app/pages/library.py" line="143" />
         <source>Played</source>
         <translation>已播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="152" />
+        <location filename="../../app/pages/library.py" line="158" />
         <source>Episodes</source>
         <translation>单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="225" />
+        <location filename="../../app/pages/library.py" line="231" />
         <source>Refreshing %v of %m</source>
         <translation>正在刷新 %v / %m</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="234" />
+        <location filename="../../app/pages/library.py" line="240" />
         <source>{title}: {error}</source>
         <translation>{title}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="300" />
+        <location filename="../../app/pages/library.py" line="312" />
         <source>{count} episodes</source>
         <translation>{count} 个单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="301" />
+        <location filename="../../app/pages/library.py" line="313" />
         <source>{shown} of {total} episodes</source>
         <translation>{shown} / {total} 个单集</translation>
     </message>
@@ -418,92 +433,92 @@
         <translation>报告问题…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="240" />
+        <location filename="../../app/main_window.py" line="243" />
         <source>Added to Up Next.</source>
         <translation>已加入待播。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="242" />
+        <location filename="../../app/main_window.py" line="245" />
         <source>Already in Up Next.</source>
         <translation>已在待播列表中。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="252" />
+        <location filename="../../app/main_window.py" line="255" />
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="258" />
+        <location filename="../../app/main_window.py" line="261" />
         <source>Subscribing to {url}…</source>
         <translation>正在订阅 {url}…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="314" />
+        <location filename="../../app/main_window.py" line="317" />
         <source>Importing {name}…</source>
         <translation>正在导入 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="328" />
+        <location filename="../../app/main_window.py" line="331" />
         <source>Subscribe</source>
         <translation>订阅</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="328" />
+        <location filename="../../app/main_window.py" line="331" />
         <source>Feed address (URL):</source>
         <translation>订阅源地址（URL）：</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="334" />
+        <location filename="../../app/main_window.py" line="337" />
         <source>Import subscriptions</source>
         <translation>导入订阅</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="334" />
+        <location filename="../../app/main_window.py" line="337" />
         <source>OPML files (*.opml *.xml);;All files (*)</source>
         <translation>OPML 文件 (*.opml *.xml);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="358" />
+        <location filename="../../app/main_window.py" line="361" />
         <source>Refreshed {count} podcasts: {new} new episodes, {failed} failed.</source>
         <translation>已刷新 {count} 个播客：{new} 个新单集，{failed} 个失败。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="365" />
+        <location filename="../../app/main_window.py" line="368" />
         <source>Unsubscribed from {title}.</source>
         <translation>已取消订阅 {title}。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="372" />
+        <location filename="../../app/main_window.py" line="375" />
         <source>Imported {count} podcasts ({failed} failed).</source>
         <translation>已导入 {count} 个播客（{failed} 个失败）。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="384" />
+        <location filename="../../app/main_window.py" line="387" />
         <source>This episode has nothing to play.</source>
         <translation>此单集没有可播放的内容。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="413" />
+        <location filename="../../app/main_window.py" line="432" />
         <source>The transcript could not be loaded: {error}</source>
         <translation>无法加载文字稿：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="441" />
+        <location filename="../../app/main_window.py" line="460" />
         <source>Directory search is not available.</source>
         <translation>目录搜索不可用。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="486" />
+        <location filename="../../app/main_window.py" line="505" />
         <source>Download finished.</source>
         <translation>下载完成。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="499" />
+        <location filename="../../app/main_window.py" line="518" />
         <source>{title}: {message}</source>
         <translation>{title}：{message}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="500" />
+        <location filename="../../app/main_window.py" line="519" />
         <source>{title}: {new} new episodes</source>
         <translation>{title}：{new} 个新单集</translation>
     </message>
@@ -511,95 +526,95 @@
 <context>
     <name>NowPlayingBar</name>
     <message>
-        <location filename="../../app/components/now_playing.py" line="62" />
+        <location filename="../../app/components/now_playing.py" line="64" />
         <source>Position</source>
         <translation>播放位置</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="66" />
+        <location filename="../../app/components/now_playing.py" line="68" />
         <source>Time elapsed</source>
         <translation>已播放时间</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="68" />
+        <location filename="../../app/components/now_playing.py" line="70" />
         <source>Time remaining</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="76" />
+        <location filename="../../app/components/now_playing.py" line="78" />
         <source>Chapter marks</source>
         <translation>章节标记</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="86" />
+        <location filename="../../app/components/now_playing.py" line="88" />
         <source>Episode playing</source>
         <translation>正在播放的单集</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="89" />
+        <location filename="../../app/components/now_playing.py" line="91" />
         <source>Chapter playing</source>
         <translation>当前章节</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="95" />
+        <location filename="../../app/components/now_playing.py" line="97" />
         <source>Skip back</source>
         <translation>后退</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="97" />
-        <location filename="../../app/components/now_playing.py" line="180" />
+        <location filename="../../app/components/now_playing.py" line="99" />
+        <location filename="../../app/components/now_playing.py" line="182" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="99" />
+        <location filename="../../app/components/now_playing.py" line="101" />
         <source>Skip forward</source>
         <translation>快进</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="106" />
-        <location filename="../../app/components/now_playing.py" line="107" />
+        <location filename="../../app/components/now_playing.py" line="108" />
+        <location filename="../../app/components/now_playing.py" line="109" />
         <source>Playback speed</source>
         <translation>播放速度</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="114" />
+        <location filename="../../app/components/now_playing.py" line="116" />
         <source>Sleep timer</source>
         <translation>睡眠定时</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="118" />
+        <location filename="../../app/components/now_playing.py" line="120" />
         <source>In {minutes} minutes</source>
         <translation>{minutes} 分钟后</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="119" />
+        <location filename="../../app/components/now_playing.py" line="121" />
         <source>At the end of the episode</source>
         <translation>本集结束时</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="120" />
+        <location filename="../../app/components/now_playing.py" line="122" />
         <source>At the end of the chapter</source>
         <translation>本章结束时</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="121" />
+        <location filename="../../app/components/now_playing.py" line="123" />
         <source>Off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="133" />
-        <location filename="../../app/components/now_playing.py" line="134" />
+        <location filename="../../app/components/now_playing.py" line="135" />
+        <location filename="../../app/components/now_playing.py" line="136" />
         <source>Volume</source>
         <translation>音量</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="156" />
+        <location filename="../../app/components/now_playing.py" line="158" />
         <source>Nothing playing</source>
         <translation>未在播放</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="180" />
+        <location filename="../../app/components/now_playing.py" line="182" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>

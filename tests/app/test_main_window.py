@@ -104,6 +104,8 @@ def test_keyboard_shortcuts_drive_the_now_playing_bar(qtbot, app_window, feed_se
     assert app_window.engine.rate == 1.1
     qtbot.keyClick(window, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
     assert app_window.engine.volume == 95
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: bar.chapter_label.text() == "The middle", timeout=5_000)  # next chapter
     qtbot.keyClick(window, Qt.Key.Key_Space, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: playback.state.value == "paused", timeout=5_000)
     for control in (bar.play_button, bar.skip_back_button, bar.skip_forward_button, bar.seek_slider,
@@ -134,3 +136,30 @@ def test_playing_saves_the_position_and_marks_finished_episodes_played(qtbot, ap
     qtbot.waitUntil(lambda: any(
         model.row_at(r).episode_id == episode_id and model.data(model.index(r, EpisodeColumn.STATE)) == "Played"
         for r in range(model.rowCount())), timeout=5_000)
+
+
+def test_show_notes_load_remote_images_only_when_allowed(qtbot, app_window, feed_server) -> None:
+    from tests.app.test_library_page import png_bytes
+    from tests.support.httpserver import Resource
+
+    window = app_window.window
+    base = feed_server.url("/").rstrip("/")
+    feed_server.add("/pic.png", Resource(body=png_bytes("#00aa00"), content_type="image/png"))
+    xml = feed_server.resources["/feed.xml"].body.decode().replace(
+        "http://tracker.invalid/pixel.gif", f"{base}/pic.png")
+    feed_server.add("/feed.xml", Resource(body=xml.encode(), content_type="application/rss+xml"))
+    subscribe(qtbot, window, feed_server.url("/feed.xml"))
+    page = window.library_page
+    notes = page.details_pane.notes_view
+    page.episode_view.setCurrentIndex(page.episode_model.index(0, 0))
+    qtbot.waitUntil(lambda: page.details_pane.title_label.text() == "Episode Two", timeout=5_000)
+    qtbot.wait(300)
+    assert set(notes.refused_urls) == {f"{base}/pic.png"}
+    assert feed_server.requests_for("/pic.png") == []  # privacy: nothing fetched
+
+    editor = window.settings_page.editors["privacy.load_remote_images"]
+    editor.setChecked(True)
+    page.episode_view.setCurrentIndex(page.episode_model.index(1, 0))
+    qtbot.waitUntil(lambda: page.details_pane.title_label.text() == "Episode One", timeout=5_000)
+    qtbot.waitUntil(lambda: len(feed_server.requests_for("/pic.png")) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: notes.refused_urls == [], timeout=5_000)
