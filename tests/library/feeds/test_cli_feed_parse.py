@@ -150,3 +150,8 @@ def test_unusable_input_exits_non_zero_with_one_clear_line(
 def test_errors_from_urls_never_print_the_token(http_server: LocalHTTPServer) -> None:
     result = castwise("feed", "parse", http_server.url("/gone?auth=VERYSECRET"))
     assert "VERYSECRET" not in result.stderr + result.stdout
+
+
+def test_the_published_schema_is_a_valid_json_schema() -> None:
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    assert set(SCHEMA["$defs"]["episode"]["required"]) >= {"guid", "title", "published", "enclosure", "transcripts"}
