@@ -445,6 +445,11 @@ class RecommenderService:
         self.cache.clear()
         self.head = RankingHead()
 
+    def listening_history(self, *, now: datetime | None = None) -> tuple[list[EpisodeInfo], dict[int, Outcome]]:
+        """Every episode and the outcome of each one the listener acted on (for fine-tuning)."""
+        state = self._load(now or datetime.now(UTC))
+        return state.episodes, state.outcomes
+
     def personalise(self, *, now: datetime | None = None) -> dict[str, Any]:
         """Train a ranking head on this listener's own events; install it only if it ranks their
         held-out recent events better than the current head. Returns the before/after figures."""

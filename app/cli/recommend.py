@@ -42,6 +42,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     export.add_argument("--source", type=Path, help="a local Hugging Face model folder (default: all-MiniLM-L6-v2)")
     export.add_argument("--out", type=Path, help="where to write the model folder (default: Castwise's models folder)")
     export.set_defaults(handler=_model_export)
+    personalise = model_commands.add_parser(
+        "personalise", help="learn from your own listening (kept only if it ranks your recent history better)"
+    )
+    personalise.add_argument(
+        "--encoder", action="store_true", help="also fine-tune the text encoder (needs the train extra; GPU if present)"
+    )
+    personalise.add_argument("--epochs", type=int, default=2, help="encoder fine-tuning passes (default 2)")
+    personalise.add_argument("--json", action="store_true")
+    personalise.set_defaults(handler=_model_personalise)
     info = model_commands.add_parser("info", help="show the installed model and where it runs")
     info.add_argument("--json", action="store_true")
     info.set_defaults(handler=_model_info)
@@ -62,6 +71,38 @@ def _model_export(args: argparse.Namespace) -> int:
     except (FileNotFoundError, OSError) as error:
         return _error(str(error))
     print(f"exported {config.model_id} ({config.dims} dimensions, variants {', '.join(sorted(config.variants))})")
+    return 0
+
+
+def _model_personalise(args: argparse.Namespace) -> int:
+    from library.errors import CastwiseError
+
+    report: dict[str, Any] = {}
+    try:
+        with _open_service() as service:
+            service.refresh_index()
+            report["ranking_head"] = service.personalise()
+            if args.encoder:
+                if service.encoder is None:
+                    return _error(service.model_message)
+                try:
+                    from recommend.training.finetune import fine_tune
+                except ModuleNotFoundError as error:
+                    return _error(f"fine-tuning needs the train extra ({error.name} is missing): pip install -e '.[train]'")
+                episodes, outcomes = service.listening_history()
+                result = fine_tune(episodes, outcomes, service.encoder.folder, epochs=args.epochs,
+                                   progress=lambda message: print(message, file=sys.stderr, flush=True))
+                report["encoder"] = result.as_dict()
+    except CastwiseError as error:
+        return _error(error.message)
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    for part, outcome in report.items():
+        before, after = outcome.get("before_auc"), outcome.get("after_auc")
+        figures = f" (held-out AUC {before:.3f} -> {after:.3f})" if before is not None and after is not None else ""
+        verdict = "installed" if outcome.get("installed") else "not installed"
+        print(f"{part.replace('_', ' ')}: {verdict}: {outcome.get('why')}{figures}")
     return 0
 
 
