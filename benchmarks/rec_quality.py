@@ -230,11 +230,13 @@ def method_itemknn(matrix) -> ScoreFn:  # type: ignore[no-untyped-def]
 def method_implicit(kind: str, matrix, seed: int) -> ScoreFn:  # type: ignore[no-untyped-def]
     from implicit.cpu.als import AlternatingLeastSquares
     from implicit.cpu.bpr import BayesianPersonalizedRanking
+    from threadpoolctl import threadpool_limits
 
     if kind == "als":
         model = AlternatingLeastSquares(factors=64, regularization=0.05, iterations=20, random_state=seed,
                                         num_threads=2, calculate_training_loss=False)
-        model.fit(matrix * 20.0, show_progress=False)  # confidence 1 + alpha, alpha = 20
+        with threadpool_limits(1, "blas"):  # implicit parallelises itself; nested BLAS threads only fight
+            model.fit(matrix * 20.0, show_progress=False)  # confidence 1 + alpha, alpha = 20
     else:
         model = BayesianPersonalizedRanking(factors=64, learning_rate=0.05, regularization=0.01, iterations=150,
                                             random_state=seed, num_threads=2)
@@ -246,7 +248,7 @@ def method_implicit(kind: str, matrix, seed: int) -> ScoreFn:  # type: ignore[no
 # ---- Castwise ----------------------------------------------------------------------------------
 
 
-def embed_items(texts: list[str], model: Path | None) -> tuple[np.ndarray, str]:
+def embed_items(texts: list[str], model: Path | None, variant: str | None = None) -> tuple[np.ndarray, str]:
     """Unit text vectors for every item with the exported encoder (int8 on the CPU), cached in
     .bench/ by model id and text digest so reruns skip the encoding."""
     from recommend.encoder import Encoder
@@ -263,7 +265,7 @@ def embed_items(texts: list[str], model: Path | None) -> tuple[np.ndarray, str]:
 
         folder = ROOT / ".bench" / "minilm"
         export_model(out=folder)
-    encoder = Encoder(folder, threads=os.cpu_count())
+    encoder = Encoder(folder, provider="CPUExecutionProvider", threads=os.cpu_count(), variant=variant)
     digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
     cache = ROOT / ".bench" / f"rec_quality-{encoder.model_id.replace('/', '-')}-{digest}.npy"
     if cache.is_file():
@@ -397,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "recdata" / "ml-latest-small")
     parser.add_argument("--model", type=Path, help="an exported Castwise model folder (default: installed, else exported)")
     parser.add_argument("--methods", default=",".join(METHODS))
+    parser.add_argument("--variant", choices=("int8", "fp32"), help="encoder variant (default: int8, as the CPU runs it)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     data = load(args.data)
@@ -410,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
     users = scored_users(split_ab, evaluation)
     print(f"{len(data.users)} users ({len(population)} population, {len(users)} scored), {n_items} items", file=sys.stderr)
 
-    vectors, encode_note = embed_items(data.texts, args.model)
+    vectors, encode_note = embed_items(data.texts, args.model, args.variant)
     print(f"item vectors: {encode_note} ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     impressions_a = protocol_a(split_ab, users, popularity_counts(split_ab.train, n_items), n_items)
     impressions_b = protocol_b(split_ab, users, n_items)

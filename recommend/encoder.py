@@ -69,9 +69,12 @@ def candidate_providers(available: Sequence[str], platform: str | None = None) -
 class Encoder:
     """An ONNX sentence encoder. Thread-safe for :meth:`embed` (onnxruntime sessions are)."""
 
-    def __init__(self, folder: Path, *, provider: str | None = None, threads: int | None = None) -> None:
+    def __init__(
+        self, folder: Path, *, provider: str | None = None, threads: int | None = None, variant: str | None = None
+    ) -> None:
         """Load ``folder`` on the best provider (or the named one). ``threads`` caps onnxruntime's
-        intra-op threads (None: onnxruntime's default, all cores). Raises
+        intra-op threads (None: onnxruntime's default, all cores); ``variant`` forces one variant
+        (``fp32``, ``int8``, ``fp16``) instead of the provider's preference. Raises
         :class:`ModelUnavailableError` when nothing in the folder can be loaded."""
         import onnxruntime as ort
 
@@ -89,8 +92,8 @@ class Encoder:
         session = None
         choice: ProviderChoice | None = None
         for name in candidates:
-            for variant in PREFERRED_VARIANTS.get(name, ("fp32",)):
-                file_name = self.config.variants.get(variant)
+            for variant_name in (variant,) if variant else PREFERRED_VARIANTS.get(name, ("fp32",)):
+                file_name = self.config.variants.get(variant_name)
                 if file_name is None or not (self.folder / file_name).is_file():
                     continue
                 options = ort.SessionOptions()
@@ -107,7 +110,7 @@ class Encoder:
                         str(self.folder / file_name), sess_options=options, providers=[name]
                     )
                 except Exception as error:  # onnxruntime raises its own untyped errors on bad files
-                    notes.append(f"{name} could not load {variant}: {str(error).splitlines()[0][:160]}")
+                    notes.append(f"{name} could not load {variant_name}: {str(error).splitlines()[0][:160]}")
                     continue
                 finally:
                     ort.set_default_logger_severity(2)  # onnxruntime's default: warnings
@@ -116,7 +119,7 @@ class Encoder:
                     notes.append(f"{name} is installed but did not start (its libraries failed to load)")
                     break
                 session = candidate
-                choice = ProviderChoice(name, variant, self._reason(name, variant, available, notes))
+                choice = ProviderChoice(name, variant_name, self._reason(name, variant_name, available, notes))
                 break
             if session is not None:
                 break
