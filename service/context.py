@@ -17,7 +17,7 @@ from service.payments import TestPaymentProvider
 from service.security import PasswordHashing, TokenSigner
 from service.settings import Settings
 from service.signing import EntitlementSigner, UrlSigner
-from service.storage import LocalFolderStorage, MediaStorage
+from service.storage import LocalFolderStorage, MediaStorage, S3Storage
 
 
 @dataclass
@@ -58,10 +58,18 @@ def build_context(settings: Settings, *, engine: Engine | None = None) -> Servic
         urls=UrlSigner(settings.secret_key),
         entitlement_signer=EntitlementSigner.load_or_create(settings.data_dir / "entitlement_signing_key.pem"),
         mailer=mailer,
-        storage=LocalFolderStorage(settings.data_dir / "media"),
+        storage=_storage(settings),
         payments=TestPaymentProvider(secret=settings.effective_webhook_secret, public_url=settings.public_url),
         events=EventHub(fanout=_fanout(engine)),
     )
+
+
+def _storage(settings: Settings) -> MediaStorage:
+    if settings.media_storage == "s3":
+        return S3Storage(bucket=settings.s3_bucket, prefix=settings.s3_prefix, endpoint_url=settings.s3_endpoint_url,
+                         region=settings.s3_region, access_key_id=settings.s3_access_key_id,
+                         secret_access_key=settings.s3_secret_access_key)
+    return LocalFolderStorage(settings.data_dir / "media")
 
 
 def _fanout(engine: Engine) -> PostgresFanout | None:

@@ -11,7 +11,8 @@ import re
 
 _PATTERNS = [
     (re.compile(r"(/feeds/\d+/\d+/)[A-Za-z0-9_\-]+"), r"\1***"),
-    (re.compile(r"([?&](?:sig|token|secret|password|refresh_token|access_token)=)[^&\s\"]+"), r"\1***"),
+    (re.compile(r"(?i)([?&](?:sig|token|secret|password|refresh_token|access_token|x-amz-signature|x-amz-credential"
+                r"|x-amz-security-token|signature)=)[^&\s\"]+"), r"\1***"),
     (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._\-]+"), r"\1***"),
     (re.compile(r"(?i)(basic\s+)[A-Za-z0-9+/=]+"), r"\1***"),
 ]

@@ -72,6 +72,15 @@ class Settings:
     """Allow fetching feeds from loopback/private addresses (tests and local development only)."""
     fetch_timeout_s: float = 10.0
     fetch_max_bytes: int = 5 * 1024 * 1024
+    media_storage: Literal["local", "s3"] = "local"
+    """Where premium uploads go: ``local`` (``data_dir/media``) or an S3-compatible bucket."""
+    s3_bucket: str = ""
+    s3_prefix: str = ""
+    s3_endpoint_url: str = ""
+    """Empty for AWS; the server's URL for MinIO, Ceph, R2 and other S3-compatible stores."""
+    s3_region: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
     max_upload_bytes: int = 500 * 1024 * 1024
     max_body_bytes: int = 1024 * 1024
     """Largest JSON/form request body accepted, in bytes (uploads have their own limit)."""
@@ -110,6 +119,8 @@ class Settings:
             secret = _development_secret(self.data_dir)
         if not self.is_development and self.webhook_secret.strip().lower() in PLACEHOLDER_SECRETS - {""}:
             raise SettingsError(f"{ENV_PREFIX}WEBHOOK_SECRET is a placeholder")
+        if self.media_storage == "s3" and not self.s3_bucket:
+            raise SettingsError(f"{ENV_PREFIX}S3_BUCKET is required when {ENV_PREFIX}MEDIA_STORAGE is s3")
         if not self.is_development and self.allow_internal_fetch:
             raise SettingsError(f"{ENV_PREFIX}ALLOW_INTERNAL_FETCH is for development and tests only")
         return _replace(self, secret_key=secret)
@@ -151,6 +162,8 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
         raise SettingsError(str(error)) from None
     if settings.environment not in ("development", "production"):
         raise SettingsError(f"{ENV_PREFIX}ENVIRONMENT must be development or production")
+    if settings.media_storage not in ("local", "s3"):
+        raise SettingsError(f"{ENV_PREFIX}MEDIA_STORAGE must be local or s3")
     return settings.validated()
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import httpx
 from fastapi import APIRouter, Query, Request, Response
-from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
 from sqlalchemy import or_, select
 
 from service import feedxml, store
@@ -20,6 +20,9 @@ from service.fetch import FetchError, check_url
 from service.models import Entitlement, PremiumEpisode, Show, User
 
 router = APIRouter(tags=["private feeds"])
+REMOTE_URL_TTL_S = 60
+"""Lifetime of a presigned storage URL: long enough to start a download, short enough that a
+revoked listener cannot keep one."""
 
 
 @router.get("/feeds/{user_id}/{show_id}/{token}.xml", response_class=Response,
@@ -68,9 +71,12 @@ def media(episode_id: ObjectId, request: Request, context: ContextDep, db: Sessi
         raise not_found()
     if episode.storage_key:
         path = context.storage.path(episode.storage_key)
-        if path is None:
+        if path is not None:
+            return FileResponse(path, media_type=episode.media_type, headers={"Cache-Control": "private, no-store"})
+        remote = context.storage.url(episode.storage_key, expires_s=REMOTE_URL_TTL_S)
+        if remote is None:
             raise not_found()
-        return FileResponse(path, media_type=episode.media_type, headers={"Cache-Control": "private, no-store"})
+        return RedirectResponse(remote, status_code=302, headers={"Cache-Control": "private, no-store"})
     return _proxy(context, episode.source_media_url or "", request.headers.get("range"), episode.media_type)
 
 
