@@ -78,14 +78,20 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         if self._handle.cancelled:
-            self._relay.finished.emit(self._handle.task_id, None, None)
+            self._report(None, None)
             return
         try:
             result = self._call()
         except BaseException as error:  # delivered to on_error on the GUI thread
-            self._relay.finished.emit(self._handle.task_id, None, error)
+            self._report(None, error)
             return
-        self._relay.finished.emit(self._handle.task_id, result, None)
+        self._report(result, None)
+
+    def _report(self, result: object, error: BaseException | None) -> None:
+        try:
+            self._relay.finished.emit(self._handle.task_id, result, error)
+        except RuntimeError:
+            pass  # the runner is gone (the app is closing): nobody is left to tell
 
 
 @dataclass
