@@ -183,3 +183,23 @@ def test_search_semantic_command_indexes_and_finds_by_meaning(library_ids: dict[
     assert main(["search", "--semantic", "jokes and laughter", "--json", "--limit", "3"]) == 0
     found = json.loads(capsys.readouterr().out)
     assert [item["podcast_title"] for item in found["items"]] == ["Laugh Track"] * 3
+
+
+def test_background_indexing_runs_on_its_own_thread(library_ids: dict[str, int], tiny_model: Path) -> None:
+    from recommend.encoder import Encoder
+
+    paths = resolve_paths()
+    total = sum(len(episodes) for episodes in SHOWS.values())
+    with RecommenderService(open_library(paths), paths, Encoder(tiny_model), owns_library=True) as service:
+        with service.library.session() as session:
+            from recommend.catalog import load_episodes
+
+            texts = [episode.text for episode in load_episodes(session)]
+        reports: list[tuple[int, int]] = []
+        thread, _cancel = service.indexer.start_in_thread(texts, progress=lambda done, todo: reports.append((done, todo)))
+        thread.join(timeout=120)
+        assert not thread.is_alive()
+        assert thread.name == "castwise-embedding"
+        assert reports[-1] == (total, total)
+        assert service.cache.count(service.encoder.model_id) == total
+        assert service.for_you(limit=3, now=NOW).mode == "model"
