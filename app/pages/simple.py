@@ -57,15 +57,16 @@ class UpNextPage(QWidget):
         self.view.activated.connect(self._on_view_activated)
         layout.addWidget(self.view, 1)
         buttons = QHBoxLayout()
-        for text, handler in (
-            (self.tr("Play"), self._on_play_button_clicked),
-            (self.tr("Move up"), lambda: self._move_selected(-1)),
-            (self.tr("Move down"), lambda: self._move_selected(1)),
-            (self.tr("Remove"), self._on_remove_button_clicked),
-        ):
-            button = QPushButton(text)
-            button.setAccessibleName(text)
-            button.clicked.connect(handler)
+        self.play_button = QPushButton(self.tr("Play"))
+        self.play_button.clicked.connect(self._on_play_button_clicked)
+        self.move_up_button = QPushButton(self.tr("Move up"))
+        self.move_up_button.clicked.connect(lambda: self._move_selected(-1))
+        self.move_down_button = QPushButton(self.tr("Move down"))
+        self.move_down_button.clicked.connect(lambda: self._move_selected(1))
+        self.remove_button = QPushButton(self.tr("Remove"))
+        self.remove_button.clicked.connect(self._on_remove_button_clicked)
+        for button in (self.play_button, self.move_up_button, self.move_down_button, self.remove_button):
+            button.setAccessibleName(button.text())
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)

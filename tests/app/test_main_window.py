@@ -163,3 +163,23 @@ def test_show_notes_load_remote_images_only_when_allowed(qtbot, app_window, feed
     qtbot.waitUntil(lambda: page.details_pane.title_label.text() == "Episode One", timeout=5_000)
     qtbot.waitUntil(lambda: len(feed_server.requests_for("/pic.png")) == 1, timeout=10_000)
     qtbot.waitUntil(lambda: notes.refused_urls == [], timeout=5_000)
+
+
+def test_up_next_page_reorders_and_removes(qtbot, app_window, feed_server) -> None:
+    window = app_window.window
+    subscribe(qtbot, window, feed_server.url("/feed.xml"))
+    model = window.library_page.episode_model
+    ids = [model.data(model.index(row, 0), EpisodeRole.EPISODE_ID) for row in range(2)]
+    for episode_id in ids:
+        window.enqueue(episode_id)
+    window.show_page("up-next")
+    page = window.up_next_page
+    qtbot.waitUntil(lambda: page.model.episode_ids() == ids, timeout=5_000)
+    assert not page.empty_state.isVisible()
+    page.view.setCurrentIndex(page.model.index(0, 0))
+    page.move_down_button.click()
+    qtbot.waitUntil(lambda: app_window.services.catalog.queue_ids() == [ids[1], ids[0]], timeout=5_000)
+    page.view.setCurrentIndex(page.model.index(0, 0))
+    page.remove_button.click()
+    qtbot.waitUntil(lambda: page.model.episode_ids() == [ids[0]], timeout=5_000)
+    assert app_window.services.catalog.queue_ids() == [ids[0]]
