@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from app.playback import PlaybackStore
     from library.db.engine import Library
-    from player.controller import PlaybackController
+    from player.controller import EpisodeMedia, PlaybackController
 
 TICK_S = 0.25
 """How often the command line's loop reads the position and the keys (seconds)."""
@@ -167,6 +167,7 @@ def _play(args: argparse.Namespace) -> int:
 
         from app.playback import build_controller, create_engine
         from library.errors import CastwiseError, ErrorKind
+        from player.null_engine import NullEngine
 
         episode_id = store.resolve(args.episode)
         if args.rate is not None:
@@ -179,6 +180,9 @@ def _play(args: argparse.Namespace) -> int:
                 raise CastwiseError("--from takes a number of seconds from the start, 0 or more.", kind=ErrorKind.BAD_INPUT)
             media = dataclasses.replace(media, start_ms=round(args.from_s * 1000))
         engine = create_engine(audio_output=args.aout)
+        if isinstance(engine, NullEngine):  # VLC is missing: a silent engine would only pretend
+            engine.close()
+            raise CastwiseError("castwise play needs VLC (libvlc); install VLC 3 and try again.")
         controller, _store = build_controller(store.library, engine, auto_advance=bool(args.queue))
         return _HeadlessPlayer(controller).run(media)
 
@@ -198,7 +202,6 @@ class _HeadlessPlayer:
         self.live_line = sys.stdout.isatty()
         controller.playback_finished.connect(self._on_finished)
         controller.error_occurred.connect(self._on_error)
-        controller.episode_started.connect(lambda media: setattr(self, "announced", None))
 
     def _on_finished(self) -> None:
         self.finished = True
@@ -210,8 +213,9 @@ class _HeadlessPlayer:
         if not self.controller.auto_advance or not self.controller.play_next_in_queue():
             self.finished = True
 
-    def run(self, media: object) -> int:
+    def run(self, media: EpisodeMedia) -> int:
         import signal
+        import time
 
         from player.engine import PlaybackState
 
@@ -221,7 +225,7 @@ class _HeadlessPlayer:
         signal.signal(signal.SIGTERM, on_term)
         keys = _Keys() if self.interactive else None
         try:
-            self.controller.open(media)  # type: ignore[arg-type]
+            self.controller.open(media)
             if keys:
                 print(KEYS_HELP, file=sys.stderr)
             while not self.finished:
@@ -233,8 +237,6 @@ class _HeadlessPlayer:
                     for key in keys.read(TICK_S):
                         self._on_key(key)
                 else:
-                    import time
-
                     time.sleep(TICK_S)
         except KeyboardInterrupt:
             self.status = 130
