@@ -261,7 +261,10 @@ class RecommenderService:
             return self._fallback(state, candidates, limit, now, self.model_message)
         profile = self._profile(state, now)
         if profile.empty:
-            return self._fallback(state, candidates, limit, now, "listen to a few episodes and Castwise learns what you like")
+            indexing = bool(state.outcomes) and not state.present[state.outcome_rows()].any()
+            notice = ("your episodes are still being indexed" if indexing
+                      else "listen to a few episodes and Castwise learns what you like")
+            return self._fallback(state, candidates, limit, now, notice)
         waiting = int((~state.present[candidates]).sum()) if len(candidates) else 0
         candidates = candidates[state.present[candidates]] if len(candidates) else candidates
         candidates = self._shortlist(state, profile, candidates, now)

@@ -203,3 +203,11 @@ def test_background_indexing_runs_on_its_own_thread(library_ids: dict[str, int],
         assert reports[-1] == (total, total)
         assert service.cache.count(service.encoder.model_id) == total
         assert service.for_you(limit=3, now=NOW).mode == "model"
+
+
+def test_before_indexing_the_list_says_so_and_still_lists(library_ids: dict[str, int], minilm_encoder) -> None:  # type: ignore[no-untyped-def]
+    paths = resolve_paths()
+    with RecommenderService(open_library(paths), paths, minilm_encoder, owns_library=True) as service:
+        result = service.for_you(limit=4, now=NOW)
+        assert result.mode == "fallback" and result.notice == "your episodes are still being indexed"
+        assert len(result.items) == 4
