@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -84,3 +85,24 @@ def test_a_medium_that_never_starts_fails_after_the_start_timeout(
     wait_until(lambda: engine.state is PlaybackState.ERROR, timeout_s=20, what="ERROR")
     assert recorder.errors[0].kind is PlaybackErrorKind.TIMEOUT
     assert "did not start playing within 3 seconds" in recorder.errors[0].message
+
+
+# A missing corpus must fail (through the ``corpus`` fixture), not leave an empty parameter set.
+CORPUS_AUDIO = sorted(
+    path.name for path in (Path(__file__).resolve().parents[3] / "shared" / "corpus" / "audio").glob("*.*")
+) or ["missing-corpus"]
+
+
+@pytest.mark.parametrize("name", CORPUS_AUDIO)
+def test_real_world_files_play_and_end_cleanly(engine: VlcEngine, corpus: Path, name: str) -> None:
+    """Files from other players' test suites (ID3 chapters, MP4/M4B, Vorbis, Opus): they open
+    with a length and end with the end event, never a false "corrupt" or "dropped"."""
+    recorder = Recorder().attach(engine)
+    engine.load(str(corpus / "audio" / name))
+    engine.play()
+    wait_until(lambda: engine.state is PlaybackState.PLAYING, what="PLAYING")
+    duration = engine.duration_ms()
+    assert duration is not None and duration > 1000
+    engine.seek(duration - 1500)
+    wait_until(lambda: engine.state is PlaybackState.ENDED, what="ENDED")
+    assert recorder.errors == [] and recorder.ended == 1
