@@ -72,3 +72,19 @@ def settled_snapshot(app: Any, context: Any) -> dict[str, list[tuple[Any, ...]]]
         assert hub.settle()
     with context.sessions() as db:
         return snapshot(db)
+
+
+def seed_listeners(context: Any, count: int, *, prefix: str = "voter") -> list[dict[str, str]]:
+    """``count`` signed-in listeners created directly (sign-up through the API is rate limited);
+    returns their bearer headers."""
+    from service import accounts
+
+    headers = []
+    with context.sessions() as db:
+        for index in range(count):
+            user = accounts.sign_up(db, context, email=f"{prefix}{index}@example.org", username=f"{prefix}{index}",
+                                    password="voter-password-1")
+            tokens = accounts.open_session(db, context, user=user, device_name="test")
+            headers.append({"Authorization": f"Bearer {tokens.access_token}"})
+        db.commit()
+    return headers
