@@ -1,0 +1,72 @@
+"""``castwise account``: sign in with a password that is never echoed, status, sessions, sign out."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.cli.main import main
+from tests.account.helpers import PASSWORD, sign_up
+from tests.account.liveservice import LiveService, free_port
+
+
+@pytest.fixture
+def typed_password(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the listener types at the hidden password prompt (getpass), one entry per prompt."""
+    answers: list[str] = []
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": answers.pop(0))
+    return answers
+
+
+def test_sign_in_status_sessions_and_sign_out(service: LiveService, monkeypatch, capsys, typed_password) -> None:
+    sign_up(service, "ada")
+    monkeypatch.setenv("CASTWISE_SERVICE_URL", service.url)
+    typed_password.append(PASSWORD)
+    assert main(["account", "signin", "--login", "ada@example.org", "--device", "desk"]) == 0
+    out = capsys.readouterr()
+    assert "signed in" in out.out and "ada" in out.out
+    assert PASSWORD not in out.out + out.err
+    assert main(["account", "status"]) == 0
+    assert "as ada <ada@example.org>" in capsys.readouterr().out
+    assert main(["account", "sessions"]) == 0
+    listing = capsys.readouterr().out
+    assert "* " in listing and "desk" in listing
+    assert main(["account", "signout"]) == 0
+    assert capsys.readouterr().out.strip() == "signed out"
+    assert main(["account", "status"]) == 0
+    assert "not signed in" in capsys.readouterr().out
+
+
+def test_a_wrong_password_says_so_in_one_line(service: LiveService, monkeypatch, capsys, typed_password) -> None:
+    sign_up(service, "ada")
+    monkeypatch.setenv("CASTWISE_SERVICE_URL", service.url)
+    typed_password.append("wrong password!")
+    assert main(["account", "signin", "--login", "ada"]) == 1
+    err = capsys.readouterr().err
+    assert err == "castwise account: Wrong e-mail address or password.\n"
+
+
+def test_an_unreachable_service_is_explained(monkeypatch, capsys, typed_password) -> None:
+    monkeypatch.setenv("CASTWISE_SERVICE_URL", f"http://127.0.0.1:{free_port()}")
+    typed_password.append(PASSWORD)
+    assert main(["account", "signin", "--login", "ada"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot be reached" in err and "Traceback" not in err
+
+
+def test_without_a_service_address_the_listener_learns_how_to_set_one(monkeypatch, capsys) -> None:
+    monkeypatch.delenv("CASTWISE_SERVICE_URL", raising=False)
+    assert main(["account", "status"]) == 1
+    assert "CASTWISE_SERVICE_URL" in capsys.readouterr().err
+
+
+def test_an_ended_session_asks_to_sign_in_again(service: LiveService, monkeypatch, capsys, typed_password) -> None:
+    sign_up(service, "ada")
+    monkeypatch.setenv("CASTWISE_SERVICE_URL", service.url)
+    typed_password.append(PASSWORD)
+    assert main(["account", "signin", "--login", "ada"]) == 0
+    capsys.readouterr()
+    other = service.json("POST", "/api/v1/auth/signin", json={"login": "ada", "password": PASSWORD})
+    mine = [item for item in service.json("GET", "/api/v1/sessions", token=other["access_token"]) if not item["current"]]
+    service.json("DELETE", f"/api/v1/sessions/{mine[0]['id']}", token=other["access_token"])
+    assert main(["account", "status"]) == 1
+    assert "sign in again" in capsys.readouterr().err
