@@ -12,7 +12,6 @@ import hashlib
 import logging
 from pathlib import Path
 
-import httpx
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QPixmap
 
@@ -98,6 +97,8 @@ def download_bytes(url: str) -> bytes:
     """The body at ``url`` (at most MAX_BYTES, with a timeout); raises on HTTP errors."""
     if url.startswith("file:"):
         return Path(url.removeprefix("file://")).read_bytes()[:MAX_BYTES]
+    import httpx  # imported on first use: it costs start-up time and start-up needs none of it
+
     client = httpx.Client(timeout=TIMEOUT_S, follow_redirects=True, headers={"User-Agent": "Castwise"})
     with client, client.stream("GET", url) as response:
         response.raise_for_status()

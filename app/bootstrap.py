@@ -23,10 +23,7 @@ from app.tasks import TaskRunner
 from library import settings as library_settings
 from library.db import Library, open_library
 from library.documents import DocumentCache
-from library.downloads.episodes import EpisodeDownloads
-from library.downloads.manager import DownloadManager
 from library.paths import Paths, resolve_paths
-from library.subscriptions import Subscriptions
 from player.engine import Engine
 
 log = logging.getLogger(__name__)
@@ -47,8 +44,7 @@ class Application:
         self.services.tasks.cancel_all()
         self.services.tasks.wait_for_done(5_000)
         if self.services.downloads is not None:
-            self.services.downloads.downloads.close()
-            self.services.downloads.downloads.manager.close()
+            self.services.downloads.close()
         if self.services.playback is not None:
             self.services.playback.quit()  # saves the position, then releases the engine
         else:
@@ -90,15 +86,12 @@ def build(
         skip_back_s=float(preferences.get(library_settings.SKIP_BACK_S)),
     )
     playback = PlaybackAdapter(controller, store)
-    folder = preferences.get(library_settings.DOWNLOAD_FOLDER)
-    manager = DownloadManager(max_concurrent=int(preferences.get(library_settings.DOWNLOAD_CONCURRENCY)))
-    episode_downloads = EpisodeDownloads(library, manager, folder=Path(folder) if folder else None)
-    downloads = DownloadsAdapter(episode_downloads, tasks)
+    downloads = DownloadsAdapter(lambda: _episode_downloads(library, preferences), tasks)
     services = Services(
         catalog=catalog,
         tasks=tasks,
         preferences=preferences,
-        subscriptions=Subscriptions(library),
+        subscriptions=LazySubscriptions(library),  # type: ignore[arg-type]
         playback=playback,
         directory=DirectorySearch(),
         artwork=ArtworkLoader(paths.artwork_cache),
@@ -156,3 +149,33 @@ class RecommendationsLoader:
             if self._service is not None:
                 self._service.close()  # type: ignore[attr-defined]
                 self._service = None
+
+
+def _episode_downloads(library: Library, preferences: Preferences) -> object:
+    """The download service; built on the first download (the HTTP stack is not needed before)."""
+    from library.downloads.episodes import EpisodeDownloads
+    from library.downloads.manager import DownloadManager
+
+    folder = preferences.get(library_settings.DOWNLOAD_FOLDER)
+    manager = DownloadManager(max_concurrent=int(preferences.get(library_settings.DOWNLOAD_CONCURRENCY)))
+    return EpisodeDownloads(library, manager, folder=Path(folder) if folder else None)
+
+
+class LazySubscriptions:
+    """:class:`library.subscriptions.Subscriptions`, created on first use: importing the feed
+    fetcher and parser costs start-up time and nothing at start-up needs them."""
+
+    def __init__(self, library: Library) -> None:
+        import threading
+
+        self._library = library
+        self._lock = threading.Lock()
+        self._subscriptions: object | None = None
+
+    def __getattr__(self, name: str) -> object:
+        with self._lock:
+            if self._subscriptions is None:
+                from library.subscriptions import Subscriptions
+
+                self._subscriptions = Subscriptions(self._library)
+        return getattr(self._subscriptions, name)

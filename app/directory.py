@@ -11,8 +11,7 @@ import hashlib
 import os
 import time
 from dataclasses import dataclass
-
-import httpx
+from typing import Any
 
 ITUNES_URL = "https://itunes.apple.com/search"
 PODCASTINDEX_URL = "https://api.podcastindex.org/api/1.0/search/byterm"
@@ -32,6 +31,8 @@ class DirectorySearch:
 
     def search(self, query: str) -> tuple[list[tuple[str, str, str]], list[str]]:
         """Results as (title, author, feed URL), deduplicated by feed URL, and readable errors."""
+        import httpx  # imported on first use, not at start-up
+
         results: list[tuple[str, str, str]] = []
         errors: list[str] = []
         seen: set[str] = set()
@@ -48,7 +49,7 @@ class DirectorySearch:
                         results.append((title, author, url))
         return results, errors
 
-    def _itunes(self, client: httpx.Client, query: str) -> list[tuple[str, str, str]]:
+    def _itunes(self, client: Any, query: str) -> list[tuple[str, str, str]]:
         response = client.get(self.itunes_url, params={"media": "podcast", "term": query, "limit": 50})
         response.raise_for_status()
         data = response.json()
@@ -58,7 +59,7 @@ class DirectorySearch:
             if isinstance(item, dict)
         ]
 
-    def _podcastindex(self, client: httpx.Client, query: str) -> list[tuple[str, str, str]]:
+    def _podcastindex(self, client: Any, query: str) -> list[tuple[str, str, str]]:
         if not (self.podcastindex_key and self.podcastindex_secret):
             return []
         now = str(int(time.time()))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QCloseEvent, QImage
@@ -44,10 +45,12 @@ from app.widgets.sidebar import Sidebar
 from library import settings as library_settings
 from library.cues import Cue
 from library.documents import DocumentCache
-from library.subscriptions import FeedReport, Subscriptions
 from player.controller import EpisodeMedia
 
 log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from library.subscriptions import FeedReport, Subscriptions
 
 
 @dataclass
@@ -304,6 +307,7 @@ class MainWindow(QMainWindow):
 
         def run() -> list[FeedReport]:
             from library.opml import read_opml
+            from library.subscriptions import FeedReport
 
             reports = []
             for entry in read_opml(Path(path).read_bytes()):

@@ -32,8 +32,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv)
 from app.bootstrap import build
-from player.null_engine import NullEngine
-application = build(engine=NullEngine(), log_to_file=False)
+from app.playback import create_engine
+# The real VLC engine (silent output), as the app starts it.
+application = build(engine=create_engine(audio_output="adummy"), log_to_file=False)
 window = application.window
 marks = {}
 page = window.library_page
@@ -50,10 +51,13 @@ def check():
         app.quit()
         return
     QTimer.singleShot(0, check)
+from app.desktop.integration import install
+desktop = install(window)
 window.show()
 window.load()
 QTimer.singleShot(0, check)
 app.exec()
+desktop.close()
 application.close()
 """
 
