@@ -83,6 +83,7 @@ class DownloadHandle:
         # it, so wait() returns only after the state_changed callbacks for that state ran.
         self._changes = 0
         self._announced = 0
+        self._announcing = threading.RLock()  # reentrant: an observer may pause or cancel
 
     @property
     def progress(self) -> DownloadProgress:
@@ -410,9 +411,18 @@ class DownloadManager:
         return handle._progress, handle._changes
 
     def _announce(self, handle: DownloadHandle, change: tuple[DownloadProgress, int]) -> None:
-        """Tell observers about a state change (outside the lock), then wake waiters."""
+        """Tell observers about a state change (outside the manager's lock), then wake waiters.
+
+        Changes of one download can be announced from two threads at once (``enqueue`` on the
+        caller's, the transfer on a worker's). One announcement at a time per download, and a
+        change older than one already announced is dropped: observers (the database rows) never
+        see a download go back to an earlier state."""
         event, number = change
-        self.state_changed.emit(event)
-        with self._lock:
-            handle._announced = max(handle._announced, number)
-            handle._settled.notify_all()
+        with handle._announcing:
+            with self._lock:
+                stale = number < handle._announced
+            if not stale:
+                self.state_changed.emit(event)
+            with self._lock:
+                handle._announced = max(handle._announced, number)
+                handle._settled.notify_all()
