@@ -152,6 +152,7 @@ class PlaybackController:
         self.skip_forward_s = skip_forward_s
         self.skip_back_s = skip_back_s
         self.save_interval_s = save_interval_s
+        """At most this many seconds of the episode (and of wall time) pass between saved positions."""
         self.complete_within_ms = complete_within_ms
         """An episode counts as complete once fewer than this many milliseconds remain."""
         self.fade_s = fade_s
@@ -414,7 +415,10 @@ class PlaybackController:
                 self._follow_chapters(position)
                 if duration and not current.completed and position >= duration - self.complete_within_ms:
                     self._complete()
-                if now - current.last_checkpoint_s >= self.save_interval_s:
+                # Save now if waiting for the next tick would let more than save_interval_s of the
+                # episode (or of wall time) pass unsaved: faster than 1x means more often.
+                unsaved_s = (now - current.last_checkpoint_s + elapsed_s) * max(1.0, current.rate)
+                if unsaved_s > self.save_interval_s:
                     self._checkpoint("periodic", position_ms=position)
                 self._advance_sleep(elapsed_s, position)
             self.position_changed.emit(position, duration)

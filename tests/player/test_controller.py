@@ -89,6 +89,14 @@ def test_resumes_where_the_listener_left_off_and_saves_the_position_every_two_se
     assert harness.events[0].kind is EventKind.PLAY and harness.events[0].position_ms == 90_000
 
 
+def test_at_high_speed_positions_are_saved_every_two_seconds_of_the_episode(harness: Harness) -> None:
+    harness.controller.open(EpisodeMedia(1, "/episodes/one.mp3", episode_rate=3.0))
+    harness.run(6)  # 18 s of the episode
+    saved = [0] + [c.position_ms for c in harness.checkpoints if c.reason == "periodic"]
+    assert saved[-1] >= 16_000
+    assert max(b - a for a, b in itertools.pairwise(saved)) <= 2000
+
+
 def test_pause_seek_stop_and_quit_each_save_the_position_and_are_recorded(harness: Harness) -> None:
     harness.controller.open(MEDIA[1])
     harness.run(3)
