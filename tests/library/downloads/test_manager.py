@@ -370,3 +370,20 @@ def test_a_file_replaced_on_the_server_while_paused_is_downloaded_afresh(
     # Never the start of the old file spliced onto the rest of the new one.
     assert (tmp_path / "replaced.mp3").read_bytes() == new
     assert "Range" not in http_server.requests_for("/replaced.mp3")[-1].headers
+
+
+def test_observers_never_see_a_download_go_back_to_an_earlier_state(
+    http_server: LocalHTTPServer, manager: DownloadManager, tmp_path: Path
+) -> None:
+    order = [DownloadState.QUEUED, DownloadState.RUNNING, DownloadState.COMPLETED]
+    seen: dict[int, list[DownloadState]] = {}
+    manager.state_changed.connect(lambda progress: seen.setdefault(progress.download_id, []).append(progress.state))
+    url = http_server.add("/tiny.mp3", Resource(body=b"tiny episode"))
+
+    handles = [manager.enqueue(url, tmp_path / f"tiny{number}.mp3") for number in range(20)]
+
+    assert [handle.wait(WAIT_S) for handle in handles] == [DownloadState.COMPLETED] * 20
+    for handle in handles:
+        states = seen[handle.id]
+        assert states[-1] is DownloadState.COMPLETED
+        assert [order.index(state) for state in states] == sorted(order.index(state) for state in states)
