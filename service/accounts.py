@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from protocol.accounts import TokenPair
@@ -53,7 +54,11 @@ def sign_up(db: Session, context: ServiceContext, *, email: str, username: str, 
     user = User(email=email, username=username, password_hash=context.passwords.hash(password),
                 feed_secret=secrets.token_urlsafe(24))
     db.add(user)
-    db.commit()
+    try:
+        db.commit()
+    except IntegrityError:  # a concurrent sign-up took the address or name between check and insert
+        db.rollback()
+        raise AccountError(409, "an account with this e-mail address or username exists") from None
     send_one_time_link(db, context, user=user, purpose=VERIFY_EMAIL)
     return user
 

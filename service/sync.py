@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from service.models import EpisodeAction, SubscriptionChange, SyncDevice
@@ -48,8 +49,11 @@ def get_device(db: Session, *, user_id: int, device_id: str, create: bool) -> Sy
     device = db.scalar(select(SyncDevice).where(SyncDevice.user_id == user_id, SyncDevice.device_id == device_id))
     if device is None and create:
         device = SyncDevice(user_id=user_id, device_id=device_id, caption="", type="other")
-        db.add(device)
-        db.flush()
+        try:
+            with db.begin_nested():  # a concurrent request may create the same device first
+                db.add(device)
+        except IntegrityError:
+            device = db.scalar(select(SyncDevice).where(SyncDevice.user_id == user_id, SyncDevice.device_id == device_id))
     return device
 
 

@@ -177,3 +177,24 @@ def test_mygpoclient_round_trips_subscriptions_and_episode_actions(client: TestC
 
     with pytest.raises(Unauthorized):
         wrong.get_devices()
+
+
+def test_concurrent_first_uploads_from_one_new_device_all_succeed(live_server: LiveServer, client: TestClient) -> None:
+    """AntennaPod may fire subscription and episode uploads at once for a device it just named."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    account = sign_up(client, "alice")
+    auth = ("alice", app_password(client, account))
+
+    def upload(index: int) -> int:
+        with httpx.Client(base_url=live_server.url, auth=auth, timeout=30) as web:
+            return web.post("/api/2/subscriptions/alice/newphone.json",
+                            json={"add": [f"http://feed{index}.example/rss"]}).status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        assert list(pool.map(upload, range(6))) == [200] * 6
+    with httpx.Client(base_url=live_server.url, auth=auth) as web:
+        assert len(web.get("/api/2/subscriptions/alice/newphone.json").json()["add"]) == 6
+        assert [d["id"] for d in web.get("/api/2/devices/alice.json").json()] == ["newphone"]
