@@ -33,8 +33,8 @@ def main() -> None:
     from service import accounts
     from service.context import build_context
     from service.main import create_app
-    from service.models import AppPassword
     from service.migrate import upgrade
+    from service.models import AppPassword
     from service.settings import Settings
 
     with tempfile.TemporaryDirectory() as folder:
