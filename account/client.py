@@ -107,7 +107,7 @@ class ServiceClient:
 
     # -- plumbing --------------------------------------------------------------------------------
 
-    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """One request; transport failures and 5xx become :class:`ServiceUnavailableError`."""
         try:
             response = self._http.request(method, path, **kwargs)
@@ -122,7 +122,7 @@ class ServiceClient:
         return response
 
     @staticmethod
-    def _check(response: httpx.Response) -> httpx.Response:
+    def check(response: httpx.Response) -> httpx.Response:
         """``response`` when it succeeded, else the matching typed error."""
         if response.status_code < 400:
             return response
@@ -152,13 +152,13 @@ class ServiceClient:
             current = self._require_session()
             if current.refresh_token != used.refresh_token:
                 return current  # rotated meanwhile: never present the old refresh token again
-            response = self._send("POST", "/api/v1/auth/refresh", json={"refresh_token": current.refresh_token})
+            response = self.send("POST", "/api/v1/auth/refresh", json={"refresh_token": current.refresh_token})
             if response.status_code == 401:
                 self.sessions.forget(self.service_url)
                 raise SessionExpiredError(
                     f"Your Castwise session ended ({_detail(response)}); sign in again with "
                     "`castwise account signin`.")
-            pair = TokenPair.model_validate(self._check(response).json())
+            pair = TokenPair.model_validate(self.check(response).json())
             rotated = current.rotated(access_token=pair.access_token, refresh_token=pair.refresh_token,
                                       expires_in_s=pair.expires_in_s, session_id=pair.session_id)
             self.sessions.save(rotated)
@@ -182,12 +182,12 @@ class ServiceClient:
         stored = self._require_session()
         if stored.expires_within(REFRESH_MARGIN_S):
             stored = self._refresh(stored)
-        response = self._send(method, path, headers={**(headers or {}),
+        response = self.send(method, path, headers={**(headers or {}),
                                                      "Authorization": f"Bearer {stored.access_token}"}, **kwargs)
         if response.status_code != 401:
             return response
         stored = self._refresh(stored)
-        response = self._send(method, path, headers={**(headers or {}),
+        response = self.send(method, path, headers={**(headers or {}),
                                                      "Authorization": f"Bearer {stored.access_token}"}, **kwargs)
         if response.status_code == 401:
             raise SessionExpiredError("The service no longer accepts this session; sign in again.")
@@ -195,7 +195,7 @@ class ServiceClient:
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
         """:meth:`request`, checked, returning the decoded JSON body (``None`` for 204)."""
-        response = self._check(self.request(method, path, **kwargs))
+        response = self.check(self.request(method, path, **kwargs))
         return None if response.status_code == 204 or not response.content else response.json()
 
     @contextlib.contextmanager
@@ -223,7 +223,7 @@ class ServiceClient:
                     raise ServiceUnavailableError(f"The live stream answered HTTP {response.status_code}.")
                 if response.status_code >= 400:
                     response.read()
-                    self._check(response)
+                    self.check(response)
                 yield response
                 return
             finally:
@@ -239,13 +239,13 @@ class ServiceClient:
         :class:`RateLimitedError` after too many failures. The password is sent once and kept
         nowhere.
         """
-        response = self._send("POST", "/api/v1/auth/signin",
+        response = self.send("POST", "/api/v1/auth/signin",
                               json={"login": login, "password": password, "device_name": device_name})
         if response.status_code == 401:
             raise WrongCredentialsError("Wrong e-mail address or password.")
         if response.status_code == 422:
             raise WrongCredentialsError("Enter your e-mail address (or username) and password.")
-        pair = TokenPair.model_validate(self._check(response).json())
+        pair = TokenPair.model_validate(self.check(response).json())
         stored = StoredSession(service_url=self.service_url, login=login, access_token=pair.access_token,
                                refresh_token=pair.refresh_token, access_expires_at_s=0.0,
                                session_id=pair.session_id)

@@ -31,6 +31,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sessions = actions.add_parser("sessions", help="list your signed-in devices, or sign one out")
     sessions.add_argument("--revoke", type=int, metavar="ID", help="sign out the device session with this id")
     sessions.set_defaults(handler=_sessions)
+    restore = actions.add_parser("restore", help="restore purchases: subscribe to every premium show you own")
+    restore.set_defaults(handler=_restore)
 
 
 def _fail(message: str) -> int:
@@ -108,6 +110,26 @@ def _sessions(args: argparse.Namespace) -> int:
         for item in client.device_sessions():
             mark = "*" if item.current else " "
             print(f"{mark} {item.id:>5}  {item.device_name:<30} last used {item.last_used_at:%Y-%m-%d %H:%M} UTC")
+        return 0
+
+    return _with_client(body)
+
+
+def _restore(_args: argparse.Namespace) -> int:
+    def body(library: Library, client: ServiceClient) -> int:
+        from account.purchases import Purchases
+        from app.cli.library import outcome_line, subscriptions_service
+        from library.paths import resolve_paths
+
+        report = Purchases(client, library, subscriptions_service(library), resolve_paths()).restore()
+        for added in report.added:
+            print(outcome_line(added))
+        for kept in report.kept:
+            print(f"already here  {kept.show_title} (id {kept.podcast_id})")
+        for revoked in report.revoked:
+            print(f"access ended  {revoked.show_title} (id {revoked.podcast_id}): {revoked.reason}")
+        print(f"{len(report.added)} premium shows added, {len(report.kept)} already here, "
+              f"{len(report.revoked)} no longer available")
         return 0
 
     return _with_client(body)

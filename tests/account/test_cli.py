@@ -70,3 +70,19 @@ def test_an_ended_session_asks_to_sign_in_again(service: LiveService, monkeypatc
     service.json("DELETE", f"/api/v1/sessions/{mine[0]['id']}", token=other["access_token"])
     assert main(["account", "status"]) == 1
     assert "sign in again" in capsys.readouterr().err
+
+
+def test_restore_prints_each_premium_show_and_never_its_private_address(
+        service: LiveService, http_server, monkeypatch, capsys, typed_password) -> None:
+    from tests.account.helpers import LISTENER_PASSWORD, premium_world
+
+    premium_world(service, http_server)
+    monkeypatch.setenv("CASTWISE_SERVICE_URL", service.url)
+    typed_password.append(LISTENER_PASSWORD)
+    assert main(["account", "signin", "--login", "listener"]) == 0
+    assert main(["account", "restore"]) == 0
+    out = capsys.readouterr().out
+    assert "Deep Dives" in out and "1 premium shows added, 0 already here" in out
+    assert "/feeds/" not in out  # no private address, not even its public stand-in
+    assert main(["account", "restore"]) == 0
+    assert "0 premium shows added, 1 already here" in capsys.readouterr().out
