@@ -173,3 +173,32 @@ def test_account_deletion_really_deletes(client: TestClient, context: ServiceCon
     with context.sessions() as db:
         assert rows_owned_by(db, alice.id) == {}
         assert rows_owned_by(db, bob.id) != {}
+
+
+def test_expired_tampered_and_foreign_access_tokens_are_refused(client: TestClient, context: ServiceContext) -> None:
+    alice = sign_up(client, "alice")
+    expired = context.tokens.issue(user_id=alice.id, session_id=alice.session_id, ttl_s=-1)
+    assert client.get("/api/v1/account", headers={"Authorization": f"Bearer {expired}"}).status_code == 401
+    payload, _, signature = alice.access_token.partition(".")
+    forged_payload = payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB")
+    for token in (f"{forged_payload}.{signature}", f"{payload}.{signature[::-1]}", "", "a.b.c"):
+        assert client.get("/api/v1/account", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    from service.security import TokenSigner
+
+    other_service = TokenSigner("another-service-secret-" + "x" * 20)
+    foreign = other_service.issue(user_id=alice.id, session_id=alice.session_id, ttl_s=600)
+    assert client.get("/api/v1/account", headers={"Authorization": f"Bearer {foreign}"}).status_code == 401
+
+
+def test_the_mailed_links_work_in_the_pages(client: TestClient, context: ServiceContext) -> None:
+    sign_up(client, "alice")
+    token = _mail_token(context, "Confirm")
+    page = client.get(f"/verify-email?token={token}")
+    assert page.status_code == 200 and token in page.text
+    assert "it is confirmed" in client.post("/verify-email", data={"token": token}).text
+    client.post("/api/v1/auth/password-reset", json={"email": "alice@example.org"})
+    reset = _mail_token(context, "Reset")
+    done = client.post("/reset-password", data={"token": reset, "new_password": "fresh-long-password"})
+    assert done.status_code == 200 and "Sign in with it now" in done.text
+    sign_in(client, "alice", password="fresh-long-password")
+    assert client.post("/reset-password", data={"token": reset, "new_password": "again-long-password"}).status_code == 400
