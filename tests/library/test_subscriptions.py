@@ -306,3 +306,22 @@ def test_an_announced_address_that_does_not_work_is_not_followed(
     assert "does not serve a feed" in (report.message or "")
     with library.session() as session:
         assert session.scalars(select(Podcast.feed_url)).one() == old
+
+
+def test_a_private_feed_that_moves_keeps_its_token_out_of_the_library(
+    http_server: LocalHTTPServer, service: Subscriptions, library: Library, memory_keyring: object
+) -> None:
+    http_server.add("/vip.xml?auth=T0KEN", Resource(body=numbered_feed(1).xml(), content_type=RSS))
+    service.subscribe(http_server.url("/vip.xml?auth=T0KEN"))
+    http_server.add("/v2/vip.xml?auth=T0KEN", Resource(body=numbered_feed(2).xml(), content_type=RSS))
+    http_server.add("/vip.xml?auth=T0KEN", Resource(status=308, redirect_to=http_server.url("/v2/vip.xml?auth=T0KEN")))
+    [report] = service.refresh_all()
+    assert report.outcome is FeedOutcome.MOVED
+    assert report.moved_to == http_server.url("/v2/vip.xml") and "T0KEN" not in (report.message or "")
+    with library.session() as session:
+        assert session.scalars(select(Podcast.feed_url)).one() == http_server.url("/v2/vip.xml")
+    [report] = service.refresh_all()
+    assert report.outcome is FeedOutcome.NOT_MODIFIED
+    assert http_server.requests[-1].path == "/v2/vip.xml?auth=T0KEN"  # straight to the new address
+    secrets = list(memory_keyring.store.values())  # type: ignore[attr-defined]
+    assert len(secrets) == 1 and "/v2/vip.xml?auth=T0KEN" in secrets[0]
