@@ -58,3 +58,53 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
         connection.commit()
+
+
+def new_revision(message: str, revision_id: str) -> Path:
+    """Write a new migration script comparing the models to a fresh database at head.
+
+    For developers: review the script, then set :data:`library.db.engine.HEAD_REVISION` to
+    ``revision_id`` (a test fails until both agree).
+    """
+    import tempfile
+
+    from library.db.engine import create_library_engine
+
+    config = alembic_config()
+    with tempfile.TemporaryDirectory() as folder:
+        engine = create_library_engine(Path(folder) / "head.sqlite3")
+        upgrade(engine)
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            script = command.revision(config, message=message, autogenerate=True, rev_id=revision_id)
+        engine.dispose()
+    assert script is not None and not isinstance(script, list)
+    return Path(script.path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m library.db.migrate upgrade DATABASE`` or ``... revision ID MESSAGE``."""
+    import argparse
+
+    from library.db.engine import create_library_engine
+
+    parser = argparse.ArgumentParser(prog="python -m library.db.migrate", description="Castwise library migrations")
+    commands = parser.add_subparsers(dest="command", required=True)
+    upgrading = commands.add_parser("upgrade", help="upgrade a library database file to the newest schema")
+    upgrading.add_argument("database", type=Path)
+    revising = commands.add_parser("revision", help="write a new migration from the models (developers)")
+    revising.add_argument("revision_id", help="e.g. 0004_episode_ratings")
+    revising.add_argument("message")
+    args = parser.parse_args(argv)
+    if args.command == "upgrade":
+        engine = create_library_engine(args.database)
+        upgrade(engine)
+        print(f"{args.database} is at {current_revision(engine)}")
+        engine.dispose()
+    else:
+        print(new_revision(args.message, args.revision_id))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

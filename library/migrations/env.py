@@ -23,9 +23,19 @@ def run_migrations_online() -> None:
     _run(connection)
 
 
+def _not_full_text(name: str | None, type_: str, parent_names: object) -> bool:
+    """Autogenerate leaves the FTS5 tables (and their shadow tables) alone: raw SQL made them."""
+    return not (type_ == "table" and name is not None and "_fts" in name)
+
+
 def _run(connection: Connection) -> None:
     # Batch mode: SQLite can only ALTER by copying tables, which Alembic's batch operations do.
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        include_name=_not_full_text,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
