@@ -199,22 +199,23 @@ class ServiceClient:
         return None if response.status_code == 204 or not response.content else response.json()
 
     @contextlib.contextmanager
-    def stream(self, path: str, *, headers: Mapping[str, str] | None = None,
-               read_timeout_s: float = 60.0) -> Iterator[httpx.Response]:
-        """An authenticated streaming GET (server-sent events); the response is open inside."""
+    def stream(self, path: str, *, headers: Mapping[str, str] | None = None, read_timeout_s: float = 60.0,
+               authenticated: bool = True) -> Iterator[httpx.Response]:
+        """A streaming GET (server-sent events), signed in unless ``authenticated`` is False; the
+        response is open inside the ``with`` block."""
         timeout = httpx.Timeout(DEFAULT_TIMEOUT_S, read=read_timeout_s)
         for attempt in range(2):
-            token = self.access_token()
-            request = self._http.build_request("GET", path, timeout=timeout,
-                                               headers={**(headers or {}), "Authorization": f"Bearer {token}",
-                                                        "Accept": "text/event-stream"})
+            sent = {**(headers or {}), "Accept": "text/event-stream"}
+            if authenticated:
+                sent["Authorization"] = f"Bearer {self.access_token()}"
+            request = self._http.build_request("GET", path, timeout=timeout, headers=sent)
             try:
                 response = self._http.send(request, stream=True)
             except httpx.TransportError as error:
                 raise ServiceUnavailableError(f"The live stream of {self.service_url} cannot be reached "
                                               f"({type(error).__name__}).") from None
             try:
-                if response.status_code == 401 and attempt == 0:
+                if response.status_code == 401 and attempt == 0 and authenticated:
                     stored = self.session
                     if stored is not None:
                         self._refresh(stored)
