@@ -40,7 +40,8 @@ class ServerEvent:
 
 def parse_events(lines: Iterable[str]) -> Iterator[ServerEvent | int]:
     """Events from the lines of an event stream; an ``int`` is a ``retry:`` delay in milliseconds."""
-    name, data, event_id = "", [], None
+    name, event_id = "", None
+    data: list[str] = []
     for raw in lines:
         line = raw.rstrip("\r\n")
         if not line:
