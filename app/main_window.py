@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QImage
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -34,6 +33,7 @@ from app.components.report_dialog import ReportDialog
 from app.desktop.shortcuts import install_shortcuts
 from app.directory import DirectorySearch
 from app.icons import icon
+from app.library_jobs import import_opml_file, refresh_and_maintain
 from app.pages.for_you import ForYouPage
 from app.pages.library import LibraryPage
 from app.pages.search import SearchPage
@@ -48,6 +48,9 @@ from library.documents import DocumentCache
 from player.controller import EpisodeMedia
 
 log = logging.getLogger(__name__)
+
+STARTUP_REFRESH_DELAY_MS = 3_000
+"""A refresh at start waits this long, so the window is up and responsive first."""
 
 if TYPE_CHECKING:
     from library.subscriptions import FeedReport, Subscriptions
@@ -82,6 +85,8 @@ class MainWindow(QMainWindow):
         self.services = services
         self._setup_ui()
         self._refresh_progressed.connect(self.library_page.set_refresh_progress)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.timeout.connect(self.refresh_all)
         self._connect_pages()
         self.shortcuts = install_shortcuts(self, self.now_playing)
         self._apply_preferences()
@@ -202,11 +207,24 @@ class MainWindow(QMainWindow):
         )
 
     # -- public actions (also what shortcuts, the tray and MPRIS call) ---------------------------
-    def load(self) -> None:
-        """Fill every page from the library, in the background."""
+    def load(self, *, refresh: bool = True) -> None:
+        """Fill every page from the library, in the background. With ``refresh``, feeds are
+        refreshed on the listener's schedule (and soon after start, if they asked for that)."""
         self.library_page.reload()
         self.up_next_page.reload()
         self.downloads_page.reload()
+        if not refresh:
+            return
+        self._schedule_refresh()
+        if self.services.preferences.get(library_settings.REFRESH_ON_START):
+            QTimer.singleShot(STARTUP_REFRESH_DELAY_MS, self.refresh_all)
+
+    def _schedule_refresh(self) -> None:
+        minutes = int(self.services.preferences.get(library_settings.REFRESH_INTERVAL_MIN))
+        if minutes > 0:
+            self._refresh_timer.start(minutes * 60_000)
+        else:
+            self._refresh_timer.stop()
 
     def show_page(self, key: str) -> None:
         self.sidebar.select(key)
@@ -274,19 +292,17 @@ class MainWindow(QMainWindow):
         self.library_page.set_refresh_progress(0, max(total, 1))
         auto_download = bool(self.services.preferences.get(AUTO_DOWNLOAD))
         downloads = self.services.downloads
-
-        def run() -> list[FeedReport]:
-            started = datetime.now(UTC)
-            reports = subscriptions.refresh_all(on_progress=self._relay_refresh_progress)
-            if auto_download and downloads is not None:
-                from library.downloads.rules import auto_download_new
-
-                auto_download_new(subscriptions.library, downloads.downloads, since=started,
-                                  podcast_ids=[r.podcast_id for r in reports if r.podcast_id is not None])
-            return reports
-
+        playback = self.services.playback
+        protect = list(playback.controller.queue.items) if playback is not None else []
+        if playback is not None and playback.current is not None:
+            protect.append(playback.current.episode_id)
         self.services.tasks.submit(
-            run,
+            refresh_and_maintain,
+            subscriptions,
+            on_progress=self._relay_refresh_progress,
+            downloads=downloads.downloads if (downloads is not None and auto_download) else None,
+            auto_download=auto_download,
+            protect=protect,
             key="refresh",
             on_result=self._on_refresh_finished,
             on_error=self._on_task_error,
@@ -304,22 +320,11 @@ class MainWindow(QMainWindow):
         subscriptions = self.services.subscriptions
         if subscriptions is None:
             return
-
-        def run() -> list[FeedReport]:
-            from library.opml import read_opml
-            from library.subscriptions import FeedReport
-
-            reports = []
-            for entry in read_opml(Path(path).read_bytes()):
-                try:
-                    reports.append(subscriptions.subscribe(entry.feed_url))
-                except Exception as error:  # one bad outline must not stop the import
-                    reports.append(FeedReport(None, entry.title or entry.feed_url, entry.feed_url, "failed",  # type: ignore[arg-type]
-                                              message=str(error)))
-            return reports
-
         self.show_message(self.tr("Importing {name}…").format(name=Path(path).name))
-        self.services.tasks.submit(run, on_result=self._on_import_finished, on_error=self._on_task_error)
+        self.services.tasks.submit(
+            import_opml_file, subscriptions, Path(path), on_result=self._on_import_finished,
+            on_error=self._on_task_error,
+        )
 
     # -- slots ------------------------------------------------------------------------------------
     def _on_sidebar_page_selected(self, key: str) -> None:
@@ -390,6 +395,9 @@ class MainWindow(QMainWindow):
         if media is None:
             self.show_message(self.tr("This episode has nothing to play."))
             return
+        if media.podcast_rate is None and media.episode_rate is None:
+            # Neither the episode nor its podcast has a speed of its own: the listener's default.
+            media = replace(media, podcast_rate=float(self.services.preferences.get(library_settings.PLAYBACK_SPEED)))
         playback.open(media, start_ms=start_ms)
 
     def _on_details_rating_requested(self, episode_id: int, rating: int) -> None:
@@ -471,6 +479,8 @@ class MainWindow(QMainWindow):
 
     def _on_settings_preference_changed(self, key: str) -> None:
         self._apply_preferences()
+        if key == library_settings.REFRESH_INTERVAL_MIN.key:
+            self._schedule_refresh()
         if key == library_settings.THEME.key:
             from app.theme import apply_theme
 

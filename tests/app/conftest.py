@@ -63,6 +63,6 @@ def app_window(qtbot, castwise_home: Path):  # type: ignore[no-untyped-def]
     window = application.window
     qtbot.addWidget(window)
     window.show()
-    window.load()
+    window.load(refresh=False)  # tests refresh when they mean to
     yield application
     application.close()

@@ -18,7 +18,7 @@ def test_demo_serves_a_podcast_the_window_subscribes_to(qtbot, monkeypatch) -> N
         application = build(engine=NullEngine(), log_to_file=False)
         window = application.window
         qtbot.addWidget(window)
-        window.load()
+        window.load(refresh=False)
         session.populate(application)
         page = window.library_page
         qtbot.waitUntil(lambda: page.podcast_model.rowCount() == 1, timeout=20_000)

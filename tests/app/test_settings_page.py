@@ -49,3 +49,34 @@ def test_theme_switches_the_palette(qtbot, app_window) -> None:
     light = QApplication.palette().color(QPalette.ColorRole.Window).lightness()
     assert dark < 80 < 200 < light
     assert Preferences(app_window.library).get(library_settings.THEME) == "light"
+
+
+def test_default_speed_applies_to_podcasts_without_their_own(qtbot, app_window, feed_server) -> None:
+    from app.models.episodes import EpisodeRole
+    from tests.app.test_main_window import subscribe
+
+    window = app_window.window
+    spin = window.settings_page.editors["playback.speed"]
+    spin.setValue(1.5)
+    subscribe(qtbot, window, feed_server.url("/feed.xml"))
+    model = window.library_page.episode_model
+    window.play_episode(model.data(model.index(0, 0), EpisodeRole.EPISODE_ID))
+    qtbot.waitUntil(lambda: app_window.services.playback.state.value == "playing", timeout=15_000)
+    assert app_window.engine.rate == 1.5
+    assert window.now_playing.speed_combo.currentData() == 1.5
+
+
+def test_feeds_refresh_at_start_and_on_schedule(qtbot, app_window, feed_server, monkeypatch) -> None:
+    import app.main_window as main_window
+    from tests.app.test_main_window import subscribe
+
+    window = app_window.window
+    subscribe(qtbot, window, feed_server.url("/feed.xml"))
+    fetched = len(feed_server.requests_for("/feed.xml"))
+    monkeypatch.setattr(main_window, "STARTUP_REFRESH_DELAY_MS", 0)
+    with qtbot.waitSignal(window.message_shown, timeout=20_000, check_params_cb=lambda text: "Refreshed" in text):
+        window.load()  # as at start: refresh on start is on by default
+    assert len(feed_server.requests_for("/feed.xml")) == fetched + 1
+    assert window._refresh_timer.isActive() and window._refresh_timer.interval() == 60 * 60_000
+    window.settings_page.editors["feeds.refresh_interval_min"].setValue(0)
+    assert not window._refresh_timer.isActive()

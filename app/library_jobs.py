@@ -1,0 +1,59 @@
+"""The library's longer jobs as the window runs them on a worker thread (no Qt here).
+
+* :func:`refresh_and_maintain`: refresh every feed, then download new episodes when the listener
+  asked for that, then apply the cleanup rules (never touching the queue or what is playing).
+* :func:`import_opml_file`: subscribe to every feed of an OPML file; one bad outline never
+  stops the others and is reported like any failed feed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def refresh_and_maintain(
+    subscriptions: Any,
+    *,
+    on_progress: Callable[[int, int, Any], None] | None = None,
+    downloads: Any | None = None,
+    auto_download: bool = False,
+    protect: Iterable[int] = (),
+) -> list[Any]:
+    """Returns the :class:`library.subscriptions.FeedReport` of every feed."""
+    started = datetime.now(UTC)
+    reports = subscriptions.refresh_all(on_progress=on_progress)
+    library = subscriptions.library
+    if auto_download and downloads is not None:
+        from library.downloads.rules import auto_download_new
+
+        podcast_ids = [report.podcast_id for report in reports if report.podcast_id is not None]
+        auto_download_new(library, downloads, since=started, podcast_ids=podcast_ids)
+    try:
+        from library.downloads.rules import clean_up_with_settings
+
+        clean_up_with_settings(library, protect=list(protect))
+    except Exception:  # cleanup is housekeeping: a failure is logged, the refresh still counts
+        log.exception("download cleanup failed")
+    return reports
+
+
+def import_opml_file(subscriptions: Any, path: Path) -> list[Any]:
+    """Subscribe to each feed in the OPML file at ``path``; one report per outline."""
+    from library.db.models import FeedOutcome
+    from library.opml import read_opml
+    from library.subscriptions import FeedReport
+
+    reports = []
+    for entry in read_opml(Path(path).read_bytes()):
+        try:
+            reports.append(subscriptions.subscribe(entry.feed_url))
+        except Exception as error:  # one bad outline must not stop the import
+            reports.append(FeedReport(None, entry.title or entry.feed_url, entry.feed_url, FeedOutcome.FAILED,
+                                      message=str(error)))
+    return reports
