@@ -49,6 +49,8 @@ from player.controller import EpisodeMedia
 
 log = logging.getLogger(__name__)
 
+VOLUME_SAVE_DELAY_MS = 600
+"""The volume is stored once the listener lets go of the slider, not at every step."""
 STARTUP_REFRESH_DELAY_MS = 3_000
 """A refresh at start waits this long, so the window is up and responsive first."""
 
@@ -186,6 +188,14 @@ class MainWindow(QMainWindow):
         bar.speed_requested.connect(playback.set_rate)
         bar.volume_requested.connect(playback.set_volume)
         bar.sleep_requested.connect(playback.set_sleep)
+        volume = int(self.services.preferences.get(library_settings.VOLUME))
+        playback.set_volume(volume)
+        bar.set_volume(volume)
+        self._volume_save_timer = QTimer(self)
+        self._volume_save_timer.setSingleShot(True)
+        self._volume_save_timer.setInterval(VOLUME_SAVE_DELAY_MS)
+        self._volume_save_timer.timeout.connect(self._on_volume_save_timer_timeout)
+        playback.volume_changed.connect(lambda _volume: self._volume_save_timer.start())
         bar.next_chapter_requested.connect(playback.next_chapter)
         bar.previous_chapter_requested.connect(playback.previous_chapter)
         playback.position_changed.connect(self._on_playback_position_changed)
@@ -514,6 +524,10 @@ class MainWindow(QMainWindow):
             return
         if playback.current.episode_id == details.episode_id:
             self.now_playing.set_titles(details.title, details.podcast_title)
+
+    def _on_volume_save_timer_timeout(self) -> None:
+        if self.services.playback is not None:
+            self.services.preferences.set(library_settings.VOLUME, int(self.services.playback.controller.volume))
 
     def _on_downloads_finished(self, _episode_id: int) -> None:
         self.show_message(self.tr("Download finished."))

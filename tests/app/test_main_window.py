@@ -183,3 +183,41 @@ def test_up_next_page_reorders_and_removes(qtbot, app_window, feed_server) -> No
     page.remove_button.click()
     qtbot.waitUntil(lambda: page.model.episode_ids() == [ids[0]], timeout=5_000)
     assert app_window.services.catalog.queue_ids() == [ids[0]]
+
+
+def test_like_and_not_interested_from_the_details_pane(qtbot, app_window, feed_server) -> None:
+    window = app_window.window
+    subscribe(qtbot, window, feed_server.url("/feed.xml"))
+    page = window.library_page
+    page.episode_view.setCurrentIndex(page.episode_model.index(0, 0))
+    details = page.details_pane
+    qtbot.waitUntil(lambda: details.title_label.text() == "Episode Two", timeout=5_000)
+    episode_id = details.episode().episode_id
+
+    def ratings() -> list[str]:
+        with app_window.library.engine.connect() as connection:
+            return [row[0] for row in connection.exec_driver_sql(
+                "SELECT kind FROM listening_events WHERE episode_id = ? AND kind IN "
+                "('like', 'not_interested', 'clear_rating') ORDER BY id", (episode_id,))]
+
+    details.like_button.click()
+    qtbot.waitUntil(lambda: ratings() == ["like"], timeout=5_000)
+    details.not_interested_button.click()
+    assert not details.like_button.isChecked()
+    qtbot.waitUntil(lambda: ratings() == ["like", "not_interested"], timeout=5_000)
+    # Shown again later, the pane remembers the listener's choice.
+    page.episode_view.setCurrentIndex(page.episode_model.index(1, 0))
+    qtbot.waitUntil(lambda: details.title_label.text() == "Episode One", timeout=5_000)
+    page.episode_view.setCurrentIndex(page.episode_model.index(0, 0))
+    qtbot.waitUntil(lambda: details.title_label.text() == "Episode Two", timeout=5_000)
+    assert details.not_interested_button.isChecked() and not details.like_button.isChecked()
+
+
+def test_volume_is_remembered(qtbot, app_window) -> None:
+    from app.preferences import Preferences
+    from library import settings as library_settings
+
+    bar = app_window.window.now_playing
+    bar.volume_slider.setValue(40)
+    assert app_window.engine.volume == 40
+    qtbot.waitUntil(lambda: Preferences(app_window.library).get(library_settings.VOLUME) == 40, timeout=5_000)
