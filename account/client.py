@@ -198,6 +198,13 @@ class ServiceClient:
         response = self.check(self.request(method, path, **kwargs))
         return None if response.status_code == 204 or not response.content else response.json()
 
+    def get_json(self, path: str, *, params: Mapping[str, Any] | None = None) -> Any:
+        """A GET of a public resource: signed in when this machine has a session (the service may
+        then show more, such as poll results after voting), anonymous otherwise."""
+        if self.session is not None:
+            return self.call("GET", path, params=params)
+        return self.check(self.send("GET", path, params=params)).json()
+
     @contextlib.contextmanager
     def stream(self, path: str, *, headers: Mapping[str, str] | None = None, read_timeout_s: float = 60.0,
                authenticated: bool = True) -> Iterator[httpx.Response]:
