@@ -65,9 +65,9 @@ def run_write(db: Session, *, user_id: int, write: WriteRequest, action: Callabl
     """
     row: IdempotencyKey | None = None
     if write.key is not None:
-        stored = _stored(db, user_id, write.key)
+        stored = stored_response(db, user_id, write.key)
         if stored is not None:
-            return _replay(stored, write)
+            return replay(stored, write)
         row = IdempotencyKey(user_id=user_id, key=write.key, fingerprint=write.fingerprint, route=write.route,
                              status_code=0, response_body="")
         db.add(row)
@@ -75,10 +75,10 @@ def run_write(db: Session, *, user_id: int, write: WriteRequest, action: Callabl
             db.flush()
         except IntegrityError:
             db.rollback()
-            stored = _stored(db, user_id, write.key)
+            stored = stored_response(db, user_id, write.key)
             if stored is None:  # the other attempt failed and rolled back: this one may run
                 return run_write(db, user_id=user_id, write=write, action=action)
-            return _replay(stored, write)
+            return replay(stored, write)
     outcome = action()
     body = outcome.body.model_dump_json()
     if row is not None:
@@ -89,11 +89,13 @@ def run_write(db: Session, *, user_id: int, write: WriteRequest, action: Callabl
     return Response(body, status_code=outcome.status_code, media_type="application/json")
 
 
-def _stored(db: Session, user_id: int, key: str) -> IdempotencyKey | None:
+def stored_response(db: Session, user_id: int, key: str) -> IdempotencyKey | None:
+    """The stored outcome of ``key`` for ``user_id``, if any."""
     return db.scalar(select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key))
 
 
-def _replay(stored: IdempotencyKey, write: WriteRequest) -> Response:
+def replay(stored: IdempotencyKey, write: WriteRequest) -> Response:
+    """The stored response again, or 422 when the key came with a different request."""
     if stored.fingerprint != write.fingerprint:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                             f"this {IDEMPOTENCY_HEADER} was already used for a different request")

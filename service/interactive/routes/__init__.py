@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from service.interactive import pages
 from service.interactive.routes import comments, episodes, live, polls, questions, timeline
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -13,4 +14,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     comments.router,
     timeline.router,
     live.router,
+    pages.router,
 )

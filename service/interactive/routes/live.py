@@ -66,7 +66,8 @@ def _who(request: Request, episode_id: int) -> tuple[int | None, bool]:
         episode = db.get(InteractiveEpisode, episode_id)
         if episode is None:
             raise not_found("no such episode")
-        auth = resolve_auth(request, context, db)
+        # Apps send a bearer token; the creator pages' EventSource sends the session cookie.
+        auth = resolve_auth(request, context, db) or resolve_auth(request, context, db, from_cookie=True)
         user_id = auth.user.id if auth else None
         return user_id, user_id is not None and user_id == show_owner(db, episode)
 

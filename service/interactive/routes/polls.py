@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from fastapi.concurrency import run_in_threadpool
 
 from protocol.interactive import POLL_OPENED, POLL_TALLY, PollCreate, PollPublic, VoteCreate, VoteReceipt
 from service.db import utcnow
@@ -18,13 +17,12 @@ from service.interactive.access import (
     live_hub,
     own_episode,
     poll_public,
-    refuse_blocked,
-    require_open,
     show_owner,
 )
+from service.interactive.ballots import cast_vote, poll_shapes
 from service.interactive.idempotency import Outcome, WriteRequest, run_write, write_request
 from service.interactive.live import append_event, poll_tally
-from service.interactive.models import BallotChoice, Interaction, PollBallot, PollOption
+from service.interactive.models import Interaction, PollOption
 
 router = APIRouter(prefix="/api/v1", tags=["interactive"])
 WriteDep = Annotated[WriteRequest, Depends(write_request)]
@@ -66,39 +64,16 @@ def read_poll(poll_id: ObjectId, request: Request, context: ContextDep, db: Sess
 
 
 @router.post("/polls/{poll_id}/votes", status_code=status.HTTP_201_CREATED, response_model=VoteReceipt,
-             responses={**NOT_FOUND, 409: {"description": "already voted, or the poll is not open"},
+             responses={**NOT_FOUND, 401: {"description": "sign-in required"},
+                        403: {"description": "blocked from this show"},
+                        409: {"description": "already voted, or the poll is not open"},
                         422: {"description": "unknown or repeated options"}})
-def vote(poll_id: ObjectId, body: VoteCreate, user: CurrentUser, db: SessionDep, write: WriteDep,
-         request: Request) -> Response:
-    """Cast the caller's one ballot. The receipt carries the latest coalesced tally."""
-    poll = interaction_or_404(db, poll_id, "poll")
-    refuse_blocked(db, user, episode_or_404(db, poll.episode_id))
-    require_open(poll, "poll")
-    chosen = body.option_ids
-    if len(set(chosen)) != len(chosen):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "an option is chosen twice")
-    if not poll.multiple and len(chosen) != 1:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "this poll takes exactly one option")
-    known = set(db.scalars(select(PollOption.id).where(PollOption.poll_id == poll.id)))
-    if not set(chosen) <= known:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "unknown option for this poll")
-    hub = live_hub(request)
-
-    def action() -> Outcome:
-        ballot = PollBallot(poll_id=poll.id, user_id=user.id)
-        db.add(ballot)
-        try:
-            db.flush()
-        except IntegrityError:
-            db.rollback()
-            raise HTTPException(status.HTTP_409_CONFLICT, "this account has already voted in this poll") from None
-        db.add_all(BallotChoice(ballot_id=ballot.id, option_id=option_id, poll_id=poll.id) for option_id in chosen)
-        db.flush()
-        tally = hub.latest_tally(poll.id) or poll_tally(db, poll)
-        return Outcome(status.HTTP_201_CREATED, VoteReceipt(poll_id=poll.id, option_ids=sorted(chosen), tally=tally),
-                       after_commit=lambda: hub.mark_dirty(poll.id, poll.episode_id))
-
-    return run_write(db, user_id=user.id, write=write, action=action)
+async def vote(poll_id: ObjectId, body: VoteCreate, request: Request, write: WriteDep) -> Response:
+    """Cast the caller's one ballot (bearer token or the pages' cookie). The receipt carries the
+    latest coalesced tally; an ``Idempotency-Key`` makes retries safe."""
+    context = request.app.state.context
+    return await run_in_threadpool(cast_vote, request, context, live_hub(request), poll_shapes(request),
+                                   poll_id=poll_id, body=body, write=write)
 
 
 @router.post("/polls/{poll_id}/close", response_model=PollPublic, responses=NOT_FOUND)

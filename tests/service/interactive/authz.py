@@ -36,6 +36,11 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /api/v1/interactive-episodes/{interactive_episode_id}/questions": {"json": {"prompt": "x"}},
     "POST /api/v1/interactions/{interaction_id}/reports": {"json": {"reason": "spam"}},
     "POST /api/v1/interactions/{interaction_id}/moderation": {"json": {"action": "pin"}},
+    "POST /creator/interactive/{interactive_episode_id}/polls": {"data": {"prompt": "x", "options": "a\nb"}},
+    "POST /creator/interactive/{interactive_episode_id}/questions": {"data": {"prompt": "x"}},
+    "POST /creator/interactive/{interactive_episode_id}/moderation": {"data": {"approval": "all"}},
+    "POST /creator/interactions/{interaction_id}/moderation": {"data": {"action": "pin"}},
+    "POST /creator/polls/{poll_id}/close": {"data": {}},
 }
 
 

@@ -1,0 +1,134 @@
+"""The creator pages in a real headless Chromium (Debian's, driven by Playwright): open an episode,
+schedule a poll and a question on its timeline, watch a listener's vote arrive live, moderate a
+comment (shown escaped), pin a consented answer, and read the engagement figures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.service.conftest import LiveServer, sign_up
+from tests.service.world import claim_show
+from tests.support.httpserver import LocalHTTPServer
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+def test_a_creator_runs_an_episode_from_the_pages(browser: Any, client: TestClient, live_server: LiveServer,
+                                                  http_server: LocalHTTPServer) -> None:
+    creator = sign_up(client, "creator")
+    listener = sign_up(client, "listener")
+    _claim, show_id = claim_show(client, http_server, creator, title="Night Owls")
+
+    page = browser.new_context(base_url=live_server.url).new_page()
+    page.goto("/signin")
+    page.fill("#login", "creator")
+    page.fill("#password", creator.password)
+    page.click("#submit")
+    page.wait_for_url("**/purchases")
+
+    page.goto("/creator/interactive")
+    page.fill("#episode-guid", "urn:night-owls:7")
+    page.fill("#episode-title", "Episode 7")
+    page.fill("#episode-duration", "30:00")
+    page.click("#open-episode")
+    page.wait_for_url("**/creator/interactive/*")
+    episode_id = int(page.url.rsplit("/", 1)[1])
+
+    page.fill("#poll-prompt", "Coffee or tea?")
+    page.fill("#poll-at", "1:05")
+    page.fill("#poll-options", "Coffee\nTea")
+    page.click("#create-poll")
+    page.wait_for_selector(".poll")
+    assert page.locator(".mark.poll").count() == 1
+    assert "at 1:05" in page.locator(".poll h3").inner_text()
+    page.fill("#question-prompt", "What keeps you up at night?")
+    page.fill("#question-at", "10:00")
+    page.click("#create-question")
+    page.wait_for_selector(".question")
+    assert page.locator(".mark.question").count() == 1
+
+    page.select_option("#approval", "all")
+    page.click("#save-moderation")
+    page.wait_for_selector("#queue-empty")
+
+    # A listener votes in the app: the open page's results change without a reload.
+    poll = client.get("/api/v1/interactive-episodes", params={"feed_url": http_server.url("/show.xml")}).json()
+    assert [item["id"] for item in poll] == [episode_id]
+    document = client.get(f"/interactions/{episode_id}.json").json()
+    poll_entry = next(item for item in document["interactions"] if item["type"] == "poll")
+    tea = next(option["id"] for option in poll_entry["options"] if option["label"] == "Tea")
+    vote = client.post(f"/api/v1/polls/{poll_entry['id']}/votes", headers=listener.headers,
+                       json={"option_ids": [int(tea)]})
+    assert vote.status_code == 201
+    page.wait_for_function("document.querySelector('.poll-total').textContent === '1'")
+    assert page.locator(f".votes[data-option='{tea}']").inner_text() == "1"
+
+    markup = "<b>bold</b> & <script>window.hacked = 1</script>"
+    comment = client.post(f"/api/v1/interactive-episodes/{episode_id}/comments", headers=listener.headers,
+                          json={"text": markup, "at_ms": 65_000}).json()
+    question = next(item for item in document["interactions"] if item["type"] == "question")
+    client.post(f"/api/v1/questions/{question['id']}/answers", headers=listener.headers,
+                json={"text": "Deadlines.", "share_consent": True})
+    page.reload()
+    queued = page.locator(f"#comment-{comment['id']}")
+    assert queued.locator(".comment-text").inner_text() == markup  # shown as text
+    assert page.locator("#queue b").count() == 0 and page.evaluate("window.hacked") is None
+    queued.locator("button.approve").click()
+    page.wait_for_selector(f"#comments #comment-{comment['id']}")
+    assert page.locator("#queue-empty").count() == 1
+
+    page.locator(".answer button.pin").click()
+    page.wait_for_selector(".answer .pinned")
+    pinned = client.get(f"/api/v1/questions/{question['id']}/answers").json()
+    assert [item["text"] for item in pinned] == ["Deadlines."]
+
+    assert page.locator("#engagement-votes").inner_text() == "1"
+    assert page.locator("#engagement-answers").inner_text() == "1"
+    assert page.locator("#engagement-comments").inner_text() == "1"
+    page.locator(".close-poll").click()
+    page.wait_for_function("document.querySelector('.poll-state').textContent === 'closed'")
+    assert client.post(f"/api/v1/polls/{poll_entry['id']}/votes", headers=creator.headers,
+                       json={"option_ids": [int(tea)]}).status_code == 409
+    assert show_id > 0
+
+
+def test_bad_poll_forms_are_explained(browser: Any, client: TestClient, live_server: LiveServer,
+                                      http_server: LocalHTTPServer) -> None:
+    creator = sign_up(client, "creator")
+    _claim, show_id = claim_show(client, http_server, creator, title="Night Owls")
+    episode = client.post(f"/api/v1/shows/{show_id}/interactive-episodes", headers=creator.headers,
+                          json={"guid": "g", "title": "E", "duration_ms": 60_000}).json()
+    page = browser.new_context(base_url=live_server.url).new_page()
+    page.goto("/signin")
+    page.fill("#login", "creator")
+    page.fill("#password", creator.password)
+    page.click("#submit")
+    page.wait_for_url("**/purchases")
+    page.goto(f"/creator/interactive/{episode['id']}")
+    page.fill("#poll-prompt", "Only one option?")
+    page.fill("#poll-options", "Lonely")
+    page.click("#create-poll")
+    assert "Poll not created" in page.locator("#error").inner_text()
+    page.fill("#poll-prompt", "Too late")
+    page.fill("#poll-options", "a\nb")
+    page.fill("#poll-at", "5:00")  # past the one-minute episode
+    page.click("#create-poll")
+    assert "past the end" in page.locator("#error").inner_text()
+    assert page.locator(".poll").count() == 0
