@@ -27,13 +27,14 @@ from PySide6.QtWidgets import (
 from app.adapters.downloads import DownloadsAdapter
 from app.adapters.playback import PlaybackAdapter
 from app.artwork import ArtworkLoader
-from app.catalog import EpisodeDetails, LibraryCatalog
+from app.catalog import LibraryCatalog
 from app.components.now_playing import NowPlayingBar
 from app.components.report_dialog import ReportDialog
 from app.desktop.shortcuts import install_shortcuts
 from app.directory import DirectorySearch
 from app.icons import icon
 from app.library_jobs import import_opml_file, refresh_and_maintain
+from app.now_playing_link import NowPlayingLink
 from app.pages.for_you import ForYouPage
 from app.pages.library import LibraryPage
 from app.pages.search import SearchPage
@@ -49,8 +50,6 @@ from player.controller import EpisodeMedia
 
 log = logging.getLogger(__name__)
 
-VOLUME_SAVE_DELAY_MS = 600
-"""The volume is stored once the listener lets go of the slider, not at every step."""
 STARTUP_REFRESH_DELAY_MS = 3_000
 """A refresh at start waits this long, so the window is up and responsive first."""
 
@@ -178,32 +177,15 @@ class MainWindow(QMainWindow):
             downloads.download_finished.connect(self._on_downloads_finished)
             downloads.error_occurred.connect(self.show_message)
 
-        bar = self.now_playing
         playback = self.services.playback
         if playback is None:
             return
-        bar.play_pause_requested.connect(playback.toggle_play_pause)
-        bar.seek_requested.connect(playback.seek)
-        bar.skip_requested.connect(playback.skip)
-        bar.speed_requested.connect(playback.set_rate)
-        bar.volume_requested.connect(playback.set_volume)
-        bar.sleep_requested.connect(playback.set_sleep)
-        volume = int(self.services.preferences.get(library_settings.VOLUME))
-        playback.set_volume(volume)
-        bar.set_volume(volume)
-        self._volume_save_timer = QTimer(self)
-        self._volume_save_timer.setSingleShot(True)
-        self._volume_save_timer.setInterval(VOLUME_SAVE_DELAY_MS)
-        self._volume_save_timer.timeout.connect(self._on_volume_save_timer_timeout)
-        playback.volume_changed.connect(lambda _volume: self._volume_save_timer.start())
-        bar.next_chapter_requested.connect(playback.next_chapter)
-        bar.previous_chapter_requested.connect(playback.previous_chapter)
-        playback.position_changed.connect(self._on_playback_position_changed)
-        playback.state_changed.connect(self._on_playback_state_changed)
-        playback.episode_changed.connect(self._on_playback_episode_changed)
-        playback.rate_changed.connect(bar.set_speed)
-        playback.volume_changed.connect(bar.set_volume)
-        playback.sleep_changed.connect(bar.set_sleep_remaining)
+        self.now_playing_link = NowPlayingLink(
+            self.now_playing, playback, preferences=self.services.preferences, catalog=self.services.catalog,
+            tasks=self.services.tasks, parent=self,
+        )
+        self.now_playing_link.position_changed.connect(self._on_now_playing_position_changed)
+        self.now_playing_link.title_changed.connect(lambda title: self.setWindowTitle(f"{title} — Castwise"))
         playback.error_occurred.connect(self.show_message)
         playback.episode_completed.connect(self._on_playback_episode_completed)
         playback.queue_changed.connect(self._on_queue_changed)
@@ -496,38 +478,13 @@ class MainWindow(QMainWindow):
 
             apply_theme(str(self.services.preferences.get(library_settings.THEME)))
 
-    def _on_playback_position_changed(self, position_ms: int, duration_ms: int) -> None:
-        if duration_ms and duration_ms != self.now_playing.seek_slider.maximum():
-            self.now_playing.set_duration(duration_ms)
-        self.now_playing.set_position(position_ms)
+    def _on_now_playing_position_changed(self, position_ms: int) -> None:
+        # The transcript follows along when it shows the episode that is playing.
         playback, pane = self.services.playback, self.library_page.details_pane
         shown = pane.episode()
         if playback is not None and playback.current is not None and shown is not None \
                 and shown.episode_id == playback.current.episode_id:
             pane.transcript_view.set_position(position_ms)
-
-    def _on_playback_state_changed(self, state: str) -> None:
-        self.now_playing.set_playing(state in ("playing", "loading"))
-
-    def _on_playback_episode_changed(self, media: EpisodeMedia) -> None:
-        self.now_playing.set_episode(media.title, None, media.duration_ms or 0)
-        self.now_playing.set_chapters(list(media.chapters))
-        self.setWindowTitle(f"{media.title} — Castwise")
-        self.services.tasks.submit(
-            self.services.catalog.details, media.episode_id, key="now-playing",
-            on_result=self._on_now_playing_details_loaded,
-        )
-
-    def _on_now_playing_details_loaded(self, details: EpisodeDetails | None) -> None:
-        playback = self.services.playback
-        if details is None or playback is None or playback.current is None:
-            return
-        if playback.current.episode_id == details.episode_id:
-            self.now_playing.set_titles(details.title, details.podcast_title)
-
-    def _on_volume_save_timer_timeout(self) -> None:
-        if self.services.playback is not None:
-            self.services.preferences.set(library_settings.VOLUME, int(self.services.playback.controller.volume))
 
     def _on_downloads_finished(self, _episode_id: int) -> None:
         self.show_message(self.tr("Download finished."))
