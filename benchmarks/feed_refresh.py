@@ -4,7 +4,7 @@ feed, and a second pass where every server answers 304 Not Modified.
 The feeds are the corpus' real podcast feeds (well-formed, with at least three enclosures; 65 of
 them, 9 KB to 2.6 MB), each served under several paths to make 300 subscriptions. The first pass
 is the OPML-import path (:meth:`library.subscriptions.Subscriptions.add_many`); the second is
-``refresh --all``. Fetches run 8 at a time (the default).
+``refresh --all``. Fetches run 8 at a time (the default); the server is a separate process.
 
     python -m benchmarks.feed_refresh [--feeds 300] [--concurrency 8]
 
@@ -16,6 +16,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,6 +25,23 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+# The child process: serve each feed under /INDEX/NAME on 127.0.0.1, print the base URL, wait.
+_SERVER = """
+import sys, time
+from pathlib import Path
+from tests.support.httpserver import LocalHTTPServer, Resource
+count, sources = int(sys.argv[1]), [Path(p) for p in sys.argv[2:]]
+server = LocalHTTPServer().start()
+bodies = [source.read_bytes() for source in sources]
+for index in range(count):
+    source = sources[index % len(sources)]
+    server.add(f"/{index}/{source.name}", Resource(body=bodies[index % len(sources)], content_type="application/rss+xml"))
+print(server.url("").rstrip("/"), flush=True)
+while True:
+    time.sleep(60)
+"""
 
 
 def corpus_feeds(minimum_enclosures: int = 3) -> list[Path]:
@@ -52,18 +71,25 @@ def main(argv: list[str] | None = None) -> int:
     from library.db.models import Episode, FeedOutcome
     from library.secrets import SecretStore
     from library.subscriptions import Subscriptions
-    from tests.support.httpserver import LocalHTTPServer, Resource
 
     sources = corpus_feeds()
     if not sources:
         print("the shared corpus is missing", file=sys.stderr)
         return 1
-    with tempfile.TemporaryDirectory(prefix="castwise-bench-") as home, LocalHTTPServer() as server:
-        urls = []
-        for index in range(args.feeds):
-            source = sources[index % len(sources)]
-            path = f"/{index}/{source.name}"
-            urls.append(server.add(path, Resource(body=source.read_bytes(), content_type="application/rss+xml")))
+    # The server runs in its own process, so its work is not counted as Castwise's (and does not
+    # compete with the refresh for this process's interpreter lock).
+    server = subprocess.Popen(
+        [sys.executable, "-c", _SERVER, str(args.feeds), *map(str, sources)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    home = ""
+    try:
+        assert server.stdout is not None
+        base = server.stdout.readline().strip()
+        urls = [f"{base}/{index}/{sources[index % len(sources)].name}" for index in range(args.feeds)]
+        home = tempfile.mkdtemp(prefix="castwise-bench-")
         with open_library(database=Path(home) / "library.sqlite3") as library:
             service = Subscriptions(library, secrets=SecretStore(), concurrency=args.concurrency)
             started = time.perf_counter()
@@ -74,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
             second_pass_s = time.perf_counter() - started
             with library.session() as session:
                 episodes = session.scalar(select(func.count()).select_from(Episode))
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(home, ignore_errors=True)
 
     def tally(reports: list) -> dict[str, int]:  # type: ignore[type-arg]
         counts: dict[str, int] = {}
