@@ -7,8 +7,9 @@ The library is the shared synthetic one (``benchmarks.synthetic``, a real Castwi
 copied to a temporary folder and given a listener history of 300 episodes (finished, skipped,
 liked, not interested). Every episode gets a seeded random unit vector in the embedding cache under
 the exported model's id, so no encoding is timed here. ``p95_ms`` is end to end through
-:meth:`recommend.service.RecommenderService.for_you` (change check, profile, scoring, diversity,
-reasons) once the catalogue is in memory; ``cold_ms`` is the first call, which loads it.
+:meth:`recommend.service.RecommenderService.for_you` (change check, events reload, profile rebuild,
+scoring, diversity, reasons) after a new listening event each time, once the catalogue is in
+memory; ``cold_ms`` is the first call, which loads it.
 """
 
 from __future__ import annotations
@@ -63,6 +64,19 @@ def _add_history(database: Path, rng: np.random.Generator) -> None:
         connection.close()
 
 
+def _listen(database: Path, episode_id: int) -> None:
+    connection = sqlite3.connect(database)
+    try:
+        at = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
+        connection.execute(
+            "INSERT INTO listening_events (episode_id, kind, position_ms, at) VALUES (?, 'complete', 0, ?)",
+            (episode_id, at),
+        )
+        connection.commit()
+    finally:
+        connection.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--podcasts", type=int, default=100)
@@ -98,7 +112,11 @@ def main(argv: list[str] | None = None) -> int:
             first = service.for_you(limit=20)
             cold_ms = (time.perf_counter() - started) * 1000
             timings = []
-            for _ in range(args.calls):
+            listened = rng.choice(len(episodes), size=args.calls, replace=False)
+            for call in range(args.calls):
+                # A new event before every call, so nothing cached from the last call can stand in
+                # for the work a real "For you" refresh does (reload events, rebuild the profile).
+                _listen(paths.database, episodes[int(listened[call])].id)
                 started = time.perf_counter()
                 result = service.for_you(limit=20)
                 timings.append((time.perf_counter() - started) * 1000)

@@ -124,6 +124,7 @@ class RecommenderService:
         self.head = RankingHead.load(self.state_folder / HEAD_NAME)
         self._catalog: _Catalog | None = None
         self._events: tuple[Any, list[Any]] | None = None
+        self._profile_cache: tuple[Any, Profile] | None = None
 
     def close(self) -> None:
         self.cache.close()
@@ -211,6 +212,14 @@ class RecommenderService:
         )
 
     def _profile(self, state: _State, now: datetime) -> Profile:
+        """The listener's profile; rebuilt when the events or vectors change, or hourly (decay)."""
+        key = (self._events[0] if self._events else None, self._catalog.key if self._catalog else None,
+               int(now.timestamp() // 3600))
+        if self._profile_cache is None or self._profile_cache[0] != key:
+            self._profile_cache = (key, self._build_profile(state, now))
+        return self._profile_cache[1]
+
+    def _build_profile(self, state: _State, now: datetime) -> Profile:
         signals = [
             Signal(state.row_of[episode_id], outcome.weight, age_days(outcome.last_at, now))
             for episode_id, outcome in state.outcomes.items()
@@ -231,20 +240,22 @@ class RecommenderService:
 
     def _context(self, state: _State, rows: np.ndarray, now: datetime) -> CandidateContext:
         affinity = self._show_affinity(state)
-        episodes = [state.episodes[r] for r in rows]
         finished_rows = [state.row_of[i] for i, outcome in state.outcomes.items() if outcome.finished]
         preference = duration_preference(state.durations_s[finished_rows], np.ones(len(finished_rows)))
+        durations = state.durations_s[rows]
         length_fit = np.full(len(rows), 0.5)
         if preference is not None:
             mean, spread = preference
-            for i, episode in enumerate(episodes):
-                if episode.duration_ms:
-                    z = (np.log(episode.duration_ms / 1000) - mean) / spread
-                    length_fit[i] = float(np.exp(-0.5 * z * z))
+            known = durations > 0
+            z = (np.log(durations[known]) - mean) / spread
+            length_fit[known] = np.exp(-0.5 * z * z)
+        published = state.published_s[rows]
+        ages = np.where(published > 0, np.maximum(0.0, now.timestamp() - published) / 86400.0, 1e4)
+        podcasts = state.podcast_ids[rows]
         return CandidateContext(
             popularity=np.zeros(len(rows)),
-            show_affinity=np.array([affinity.get(e.podcast_id, (0.0, 0))[0] for e in episodes]),
-            age_days=np.array([age_days(e.published, now) if e.published else 1e4 for e in episodes]),
+            show_affinity=np.array([affinity.get(int(p), (0.0, 0))[0] for p in podcasts]),
+            age_days=ages,
             length_fit=length_fit,
         )
 
