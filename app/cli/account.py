@@ -33,6 +33,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sessions.set_defaults(handler=_sessions)
     restore = actions.add_parser("restore", help="restore purchases: subscribe to every premium show you own")
     restore.set_defaults(handler=_restore)
+    sync = actions.add_parser("sync", help="sync subscriptions and listening progress with your other devices")
+    sync.set_defaults(handler=_sync)
 
 
 def _fail(message: str) -> int:
@@ -130,6 +132,30 @@ def _restore(_args: argparse.Namespace) -> int:
             print(f"access ended  {revoked.show_title} (id {revoked.podcast_id}): {revoked.reason}")
         print(f"{len(report.added)} premium shows added, {len(report.kept)} already here, "
               f"{len(report.revoked)} no longer available")
+        return 0
+
+    return _with_client(body)
+
+
+def _sync(_args: argparse.Namespace) -> int:
+    def body(library: Library, client: ServiceClient) -> int:
+        import socket
+
+        from account.sync import GpodderSync
+        from app.cli.library import outcome_line, subscriptions_service
+        from library.paths import resolve_paths
+
+        sync = GpodderSync(client, library, subscriptions_service(library),
+                           state_path=resolve_paths().data / "account.sqlite3",
+                           device_name=socket.gethostname() or "Castwise")
+        report = sync.run()
+        for added in report.subscribed:
+            print(outcome_line(added))
+        for url in report.removed_remotely:
+            print(f"unsubscribed  {url} (removed on another device)")
+        print(f"{len(report.uploaded_subscriptions)} subscriptions sent, {len(report.subscribed)} received, "
+              f"{len(report.removed_remotely)} removed; {report.uploaded_actions} progress updates sent, "
+              f"{report.applied_actions} applied")
         return 0
 
     return _with_client(body)

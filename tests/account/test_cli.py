@@ -86,3 +86,22 @@ def test_restore_prints_each_premium_show_and_never_its_private_address(
     assert "/feeds/" not in out  # no private address, not even its public stand-in
     assert main(["account", "restore"]) == 0
     assert "0 premium shows added, 1 already here" in capsys.readouterr().out
+
+
+def test_sync_reports_what_it_sent(service: LiveService, http_server, monkeypatch, capsys, typed_password) -> None:
+    from library.db import open_library
+    from library.subscriptions import Subscriptions
+    from tests.account.test_sync import FEED
+    from tests.support.httpserver import Resource
+
+    sign_up(service, "ada")
+    monkeypatch.setenv("CASTWISE_SERVICE_URL", service.url)
+    feed_url = http_server.add("/open.xml", Resource(body=FEED, content_type="application/rss+xml"))
+    with open_library() as library:
+        Subscriptions(library).subscribe(feed_url)
+    typed_password.append(PASSWORD)
+    assert main(["account", "signin", "--login", "ada"]) == 0
+    assert main(["account", "sync"]) == 0
+    assert "1 subscriptions sent, 0 received, 0 removed; 0 progress updates sent" in capsys.readouterr().out
+    assert main(["account", "sync"]) == 0
+    assert "0 subscriptions sent" in capsys.readouterr().out
