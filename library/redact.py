@@ -1,9 +1,18 @@
 """Keeping secrets out of what Castwise shows, logs and exports.
 
 Private feeds carry credentials in two places: the URL's user-info (``https://user:pass@host``) and
-token query parameters (Patreon's ``?auth=``, others' ``token=``, ``key=``...). :func:`public_url`
-removes both (what the library stores and exports); :func:`redact_url` masks them (what logs and
-messages show); :func:`redact_text` masks every URL inside free text plus any secret it is told.
+token query parameters (Patreon's ``?auth=``, others' ``token=``, ``key=``...). Two rules, one
+module:
+
+* :func:`public_url` (what the library stores and exports) drops the user-info and the *known*
+  secret parameters of :data:`SECRET_PARAMETERS`, keeping every other byte, so the address still
+  works for parameters such as ``?format=mp3``.
+* :func:`redact_url` (what logs and messages show) is stricter: it masks the user-info and *every*
+  query value and the fragment, because hosts name their tokens freely (Supercast, Memberful...)
+  and a name missing from the list must not leak into a log.
+
+:func:`redact_text` passes every URL inside free text through :func:`redact_url` and masks any
+secret it is told.
 """
 
 from __future__ import annotations
@@ -53,17 +62,14 @@ def has_credentials(url: str) -> bool:
     return any(is_secret_parameter(name) for name, _value in parse_qsl(parts.query, keep_blank_values=True))
 
 
-def _rebuild_query(query: str, *, drop: bool) -> str:
+def _without_secret_parameters(query: str) -> str:
     pieces = re.split(r"(&amp;|&|;)", query)
     kept: list[str] = []
     for index in range(0, len(pieces), 2):
         raw = pieces[index]
-        name, has_value, _value = raw.partition("=")
         separator = pieces[index - 1] if index else ""
-        if is_secret_parameter(name):
-            if drop:
-                continue
-            raw = f"{name}={MASK}" if has_value else raw
+        if is_secret_parameter(raw.partition("=")[0]):
+            continue
         kept.append((separator if kept else "") + raw)
     return "".join(kept)
 
@@ -76,20 +82,46 @@ def public_url(url: str) -> str:
     """``url`` without user-info and without token parameters; everything else byte for byte."""
     parts = urlsplit(url)
     return urlunsplit(
-        (parts.scheme, _without_userinfo(parts.netloc), parts.path, _rebuild_query(parts.query, drop=True), parts.fragment)
+        (parts.scheme, _without_userinfo(parts.netloc), parts.path, _without_secret_parameters(parts.query), parts.fragment)
     )
 
 
 def redact_url(url: str) -> str:
-    """``url`` with user-info removed and token values replaced by ``***`` (for logs and messages)."""
+    """``url`` safe to log: user-info, every query value and the fragment replaced by ``***``.
+
+    ``https://ann:pw@host/feed?auth=abc&amp;ep=5&x=`` becomes
+    ``https://***@host/feed?auth=***&amp;ep=***&x=``: parameter names and separators stay (they help
+    a reader tell feeds apart), values never do; a bare query word (``?s3cr3t``) is masked whole.
+    A string that is not an absolute URL is replaced entirely, since it might be a secret pasted
+    in the wrong place.
+    """
+    stripped = url.strip()
     try:
-        parts = urlsplit(url)
+        parts = urlsplit(stripped)
     except ValueError:
         return MASK
+    if not parts.scheme or not parts.netloc or any(c.isspace() for c in stripped):
+        return MASK if stripped else url
     netloc = parts.netloc
     if "@" in netloc:
         netloc = f"{MASK}@{_without_userinfo(netloc)}"
-    return urlunsplit((parts.scheme, netloc, parts.path, _rebuild_query(parts.query, drop=False), parts.fragment))
+    fragment = MASK if parts.fragment else ""
+    return urlunsplit((parts.scheme, netloc, parts.path, _mask_every_value(parts.query), fragment))
+
+
+def _mask_every_value(query: str) -> str:
+    pieces = re.split(r"(&amp;|&|;)", query)
+    masked: list[str] = []
+    for index, piece in enumerate(pieces):
+        if index % 2:  # a separator, kept byte for byte
+            masked.append(piece)
+            continue
+        name, has_value, value = piece.partition("=")
+        if not has_value:
+            masked.append(MASK if name else "")
+        else:
+            masked.append(f"{name}={MASK}" if value else f"{name}=")
+    return "".join(masked)
 
 
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:

@@ -9,5 +9,5 @@ stays cheap):
   GET with a total deadline and a size cap, answering a
   :class:`~library.feeds.fetch.FetchResult` (updated / not modified / moved / failed).
 * :func:`library.feeds.fetch.fetch_document` - a chapters or transcript document, same limits.
-* :func:`library.feeds.redact.redact_url` - a URL safe to log (no credentials, no query values).
+* :func:`library.redact.redact_url` - a URL safe to log (no credentials, no query values).
 """

@@ -13,7 +13,7 @@
 Failures never raise from :func:`fetch_feed`/:func:`fetch_many`: they come back as
 ``FetchOutcome.FAILED`` with a :class:`FailureReason` and a typed :class:`~library.errors.FeedError`
 whose message a listener can read. URLs in logs and messages go through
-:func:`~library.feeds.redact.redact_url`, so private tokens and passwords never appear there.
+:func:`~library.redact.redact_url`, so private tokens and passwords never appear there.
 
 These functions run their own asyncio event loop; call them from a plain (worker) thread. Called
 where a loop is already running, they run on a helper thread instead.
@@ -40,7 +40,7 @@ from library.feeds.limits import (
     DEFAULT_DOCUMENT_MAX_BYTES,
     DEFAULT_MAX_BYTES,
 )
-from library.feeds.redact import redact_url
+from library.redact import redact_url
 
 __all__ = [
     "DEFAULT_DEADLINE_S",

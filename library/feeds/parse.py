@@ -26,7 +26,6 @@ from xml.parsers import expat
 from library.errors import FeedParseError
 from library.feeds.jsonfeed import looks_like_json, parse_json_feed
 from library.feeds.model import ParsedEpisode, ParsedFeed, ParsedPodcast
-from library.feeds.redact import redact_url
 from library.feeds.safexml import check_xml_safety
 from library.feeds.values import (
     absolute_url,
@@ -38,6 +37,7 @@ from library.feeds.values import (
     sanitize_html,
 )
 from library.feeds.xmlpass import RawFeed, RawItem, read_feed
+from library.redact import redact_url
 
 log = logging.getLogger(__name__)
 

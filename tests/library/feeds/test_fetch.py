@@ -19,7 +19,6 @@ from library.feeds.fetch import (
     fetch_feed,
     fetch_many,
 )
-from library.feeds.redact import redact_url
 from tests.support.httpserver import LocalHTTPServer, Resource
 
 FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Show</title>
@@ -224,13 +223,6 @@ def test_fetch_document_returns_bytes_or_raises_typed_errors(http_server: LocalH
         fetch_document(url, 10, 5.0)
     with pytest.raises(FeedFetchError, match="not found"):
         fetch_document(http_server.url("/none.json"))
-
-
-def test_redact_url_strips_credentials_and_query_values() -> None:
-    assert redact_url("https://user:pw@host.test/feed?auth=abc&x=") == "https://host.test/feed?auth=***&x="
-    assert redact_url("http://host.test:8080/f?token") == "http://host.test:8080/f?***"
-    assert "pw" not in redact_url("https://user:pw@host.test/")
-    assert redact_url("garbage with spaces") == "***"
 
 
 def test_a_moved_feed_that_is_not_modified_reports_the_move_without_a_body(
