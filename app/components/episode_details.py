@@ -82,12 +82,12 @@ class EpisodeDetailsPane(QWidget):
         self.play_button.clicked.connect(lambda: self._emit_for_episode(self.play_requested))
         self.enqueue_button = self._button("queue", self.tr("Add to Up Next"))
         self.enqueue_button.clicked.connect(lambda: self._emit_for_episode(self.enqueue_requested))
-        self.download_button = self._button("download", self.tr("Download"))
+        self.download_button = self._button("download", self.tr("Download"), icon_only=True)
         self.download_button.clicked.connect(lambda: self._emit_for_episode(self.download_requested))
-        self.like_button = self._button("like", self.tr("Like"))
+        self.like_button = self._button("like", self.tr("Like"), icon_only=True)
         self.like_button.setCheckable(True)
         self.like_button.clicked.connect(self._on_like_button_clicked)
-        self.not_interested_button = self._button("not-interested", self.tr("Not interested"))
+        self.not_interested_button = self._button("not-interested", self.tr("Not interested"), icon_only=True)
         self.not_interested_button.setCheckable(True)
         self.not_interested_button.clicked.connect(self._on_not_interested_button_clicked)
         for button in (self.play_button, self.enqueue_button, self.download_button, self.like_button,
@@ -114,8 +114,11 @@ class EpisodeDetailsPane(QWidget):
         self.links_label.setWordWrap(True)
         layout.addWidget(self.links_label)
 
-    def _button(self, icon_name: str, text: str) -> QPushButton:
-        button = QPushButton(icon(icon_name), text)
+    def _button(self, icon_name: str, text: str, *, icon_only: bool = False) -> QPushButton:
+        # Secondary actions show only their icon (the name is the tooltip and accessible name),
+        # so the pane stays narrow enough for the episode list beside it.
+        button = QPushButton(icon(icon_name), "" if icon_only else text)
+        button.setToolTip(text)
         button.setAccessibleName(text)
         return button
 

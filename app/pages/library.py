@@ -76,6 +76,7 @@ class LibraryPage(QWidget):
         layout.addWidget(splitter)
 
         left = QWidget()
+        left.setMaximumWidth(230)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(4, 4, 4, 4)
         toolbar = QHBoxLayout()
@@ -161,9 +162,9 @@ class LibraryPage(QWidget):
         header.setSectionResizeMode(EpisodeColumn.TITLE, QHeaderView.ResizeMode.Stretch)
         for column in (EpisodeColumn.PODCAST, EpisodeColumn.PUBLISHED, EpisodeColumn.DURATION, EpisodeColumn.STATE):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(EpisodeColumn.PODCAST, 150)
-        header.resizeSection(EpisodeColumn.PUBLISHED, 90)
-        header.resizeSection(EpisodeColumn.DURATION, 70)
+        header.resizeSection(EpisodeColumn.PODCAST, 110)
+        header.resizeSection(EpisodeColumn.PUBLISHED, 84)
+        header.resizeSection(EpisodeColumn.DURATION, 60)
         header.resizeSection(EpisodeColumn.STATE, 130)
         self.episode_view.activated.connect(self._on_episode_view_activated)
         self.episode_view.selectionModel().currentRowChanged.connect(self._on_episode_view_current_changed)
@@ -173,11 +174,12 @@ class LibraryPage(QWidget):
         splitter.addWidget(middle)
 
         self.details_pane = EpisodeDetailsPane()
+        self.details_pane.setMaximumWidth(400)
         splitter.addWidget(self.details_pane)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 1)
-        splitter.setSizes([230, 700, 380])
+        splitter.setSizes([200, 760, 320])
 
     def _tool_button(self, icon_name: str, text: str, signal: Signal | None) -> QToolButton:  # type: ignore[type-arg]
         button = QToolButton()

@@ -17,7 +17,7 @@ class Sidebar(QListWidget):
         self._keys: list[str] = []
         self.setIconSize(QSize(20, 20))
         self.setUniformItemSizes(True)
-        self.setFixedWidth(180)
+        self.setFixedWidth(150)
         self.setAccessibleName(self.tr("Sections"))
         self.currentRowChanged.connect(self._on_self_current_row_changed)
 

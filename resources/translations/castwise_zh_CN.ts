@@ -51,22 +51,22 @@
 <context>
     <name>DownloadsPage</name>
     <message>
-        <location filename="../../app/pages/simple.py" line="141" />
+        <location filename="../../app/pages/simple.py" line="142" />
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/pages/simple.py" line="147" />
+        <location filename="../../app/pages/simple.py" line="148" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../app/pages/simple.py" line="148" />
+        <location filename="../../app/pages/simple.py" line="149" />
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../app/pages/simple.py" line="149" />
+        <location filename="../../app/pages/simple.py" line="150" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -115,32 +115,32 @@
         <translation>文字稿</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="133" />
+        <location filename="../../app/components/episode_details.py" line="136" />
         <source>No episode selected</source>
         <translation>未选择单集</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="147" />
+        <location filename="../../app/components/episode_details.py" line="150" />
         <source>This episode has no audio to play.</source>
         <translation>此单集没有可播放的音频。</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="149" />
+        <location filename="../../app/components/episode_details.py" line="152" />
         <source>A video episode: Castwise plays its sound.</source>
         <translation>这是视频单集：Castwise 只播放其声音。</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="162" />
+        <location filename="../../app/components/episode_details.py" line="165" />
         <source>Loading the transcript…</source>
         <translation>正在加载文字稿…</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="175" />
+        <location filename="../../app/components/episode_details.py" line="178" />
         <source>People: {names}</source>
         <translation>参与者：{names}</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="177" />
+        <location filename="../../app/components/episode_details.py" line="180" />
         <source>Support: {links}</source>
         <translation>支持：{links}</translation>
     </message>
@@ -244,123 +244,123 @@
 <context>
     <name>LibraryPage</name>
     <message>
-        <location filename="../../app/pages/library.py" line="82" />
+        <location filename="../../app/pages/library.py" line="83" />
         <source>Subscribe by URL</source>
         <translation>通过 URL 订阅</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="83" />
+        <location filename="../../app/pages/library.py" line="84" />
         <source>Import OPML</source>
         <translation>导入 OPML</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="84" />
+        <location filename="../../app/pages/library.py" line="85" />
         <source>Refresh all podcasts</source>
         <translation>刷新所有播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="85" />
+        <location filename="../../app/pages/library.py" line="86" />
         <source>Unsubscribe</source>
         <translation>取消订阅</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="88" />
+        <location filename="../../app/pages/library.py" line="89" />
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="90" />
+        <location filename="../../app/pages/library.py" line="91" />
         <source>Show podcasts as a grid</source>
         <translation>以网格显示播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="93" />
+        <location filename="../../app/pages/library.py" line="94" />
         <source>Sort podcasts</source>
         <translation>播客排序</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="94" />
+        <location filename="../../app/pages/library.py" line="95" />
         <source>A–Z</source>
         <translation>按名称</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="95" />
+        <location filename="../../app/pages/library.py" line="96" />
         <source>New episodes</source>
         <translation>新单集数</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="104" />
+        <location filename="../../app/pages/library.py" line="105" />
         <source>Refresh progress</source>
         <translation>刷新进度</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="108" />
+        <location filename="../../app/pages/library.py" line="109" />
         <source>All new episodes</source>
         <translation>所有新单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="118" />
+        <location filename="../../app/pages/library.py" line="119" />
         <source>Podcasts</source>
         <translation>播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="132" />
         <location filename="../../app/pages/library.py" line="133" />
+        <location filename="../../app/pages/library.py" line="134" />
         <source>Filter episodes</source>
         <translation>筛选单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="137" />
+        <location filename="../../app/pages/library.py" line="138" />
         <source>Show episodes</source>
         <translation>显示单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="139" />
+        <location filename="../../app/pages/library.py" line="140" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="140" />
+        <location filename="../../app/pages/library.py" line="141" />
         <source>Unplayed</source>
         <translation>未播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="141" />
+        <location filename="../../app/pages/library.py" line="142" />
         <source>In progress</source>
         <translation>收听中</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="142" />
+        <location filename="../../app/pages/library.py" line="143" />
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="143" />
+        <location filename="../../app/pages/library.py" line="144" />
         <source>Played</source>
         <translation>已播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="158" />
+        <location filename="../../app/pages/library.py" line="159" />
         <source>Episodes</source>
         <translation>单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="231" />
+        <location filename="../../app/pages/library.py" line="233" />
         <source>Refreshing %v of %m</source>
         <translation>正在刷新 %v / %m</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="240" />
+        <location filename="../../app/pages/library.py" line="242" />
         <source>{title}: {error}</source>
         <translation>{title}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="312" />
+        <location filename="../../app/pages/library.py" line="314" />
         <source>{count} episodes</source>
         <translation>{count} 个单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="313" />
+        <location filename="../../app/pages/library.py" line="315" />
         <source>{shown} of {total} episodes</source>
         <translation>{shown} / {total} 个单集</translation>
     </message>
@@ -368,157 +368,157 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="113" />
+        <location filename="../../app/main_window.py" line="122" />
         <source>Library</source>
         <translation>资料库</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="114" />
+        <location filename="../../app/main_window.py" line="123" />
         <source>Up Next</source>
         <translation>待播</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="115" />
+        <location filename="../../app/main_window.py" line="124" />
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="116" />
+        <location filename="../../app/main_window.py" line="125" />
         <source>For You</source>
         <translation>为你推荐</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="117" />
+        <location filename="../../app/main_window.py" line="126" />
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="118" />
+        <location filename="../../app/main_window.py" line="127" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="128" />
+        <location filename="../../app/main_window.py" line="137" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="129" />
+        <location filename="../../app/main_window.py" line="138" />
         <source>Subscribe by URL…</source>
         <translation>通过 URL 订阅…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="130" />
+        <location filename="../../app/main_window.py" line="139" />
         <source>Import OPML…</source>
         <translation>导入 OPML…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="131" />
+        <location filename="../../app/main_window.py" line="140" />
         <source>Refresh all podcasts</source>
         <translation>刷新所有播客</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="133" />
+        <location filename="../../app/main_window.py" line="142" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="134" />
+        <location filename="../../app/main_window.py" line="143" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="135" />
+        <location filename="../../app/main_window.py" line="144" />
         <source>Report a problem…</source>
         <translation>报告问题…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="243" />
+        <location filename="../../app/main_window.py" line="256" />
         <source>Added to Up Next.</source>
         <translation>已加入待播。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="245" />
+        <location filename="../../app/main_window.py" line="258" />
         <source>Already in Up Next.</source>
         <translation>已在待播列表中。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="255" />
+        <location filename="../../app/main_window.py" line="268" />
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="261" />
+        <location filename="../../app/main_window.py" line="274" />
         <source>Subscribing to {url}…</source>
         <translation>正在订阅 {url}…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="317" />
+        <location filename="../../app/main_window.py" line="315" />
         <source>Importing {name}…</source>
         <translation>正在导入 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="331" />
+        <location filename="../../app/main_window.py" line="332" />
         <source>Subscribe</source>
         <translation>订阅</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="331" />
+        <location filename="../../app/main_window.py" line="332" />
         <source>Feed address (URL):</source>
         <translation>订阅源地址（URL）：</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="337" />
+        <location filename="../../app/main_window.py" line="338" />
         <source>Import subscriptions</source>
         <translation>导入订阅</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="337" />
+        <location filename="../../app/main_window.py" line="338" />
         <source>OPML files (*.opml *.xml);;All files (*)</source>
         <translation>OPML 文件 (*.opml *.xml);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="361" />
+        <location filename="../../app/main_window.py" line="362" />
         <source>Refreshed {count} podcasts: {new} new episodes, {failed} failed.</source>
         <translation>已刷新 {count} 个播客：{new} 个新单集，{failed} 个失败。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="368" />
+        <location filename="../../app/main_window.py" line="369" />
         <source>Unsubscribed from {title}.</source>
         <translation>已取消订阅 {title}。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="375" />
+        <location filename="../../app/main_window.py" line="376" />
         <source>Imported {count} podcasts ({failed} failed).</source>
         <translation>已导入 {count} 个播客（{failed} 个失败）。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="387" />
+        <location filename="../../app/main_window.py" line="388" />
         <source>This episode has nothing to play.</source>
         <translation>此单集没有可播放的内容。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="432" />
+        <location filename="../../app/main_window.py" line="436" />
         <source>The transcript could not be loaded: {error}</source>
         <translation>无法加载文字稿：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="460" />
+        <location filename="../../app/main_window.py" line="464" />
         <source>Directory search is not available.</source>
         <translation>目录搜索不可用。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="505" />
+        <location filename="../../app/main_window.py" line="490" />
         <source>Download finished.</source>
         <translation>下载完成。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="518" />
+        <location filename="../../app/main_window.py" line="503" />
         <source>{title}: {message}</source>
         <translation>{title}：{message}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="519" />
+        <location filename="../../app/main_window.py" line="504" />
         <source>{title}: {new} new episodes</source>
         <translation>{title}：{new} 个新单集</translation>
     </message>
@@ -907,7 +907,7 @@
         <translation>待播</translation>
     </message>
     <message>
-        <location filename="../../app/pages/simple.py" line="61" />
+        <location filename="../../app/pages/simple.py" line="60" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
@@ -917,12 +917,12 @@
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../../app/pages/simple.py" line="63" />
+        <location filename="../../app/pages/simple.py" line="64" />
         <source>Move down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../../app/pages/simple.py" line="64" />
+        <location filename="../../app/pages/simple.py" line="66" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
