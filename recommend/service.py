@@ -38,6 +38,8 @@ STATE_FOLDER = "recommender"
 HEAD_NAME = "head.json"
 STATE_NAME = "state.json"
 SHORTLIST = 2000
+REDUCE_ABOVE = 20_000
+REDUCED_DIMS = 96
 NEWEST = 300
 RRF_K = 60
 """Reciprocal-rank fusion constant for hybrid search (the usual 60: ranks, not raw scores, mix)."""
@@ -87,6 +89,9 @@ class _State:
     """Publication time, seconds since the epoch (0 when unknown)."""
     durations_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
     played: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    basis: np.ndarray | None = None
+    reduced: np.ndarray | None = None
+    """A low-dimensional copy of ``vectors`` (big libraries only) for the shortlist pass."""
 
     def outcome_rows(self) -> np.ndarray:
         return np.fromiter((self.row_of[i] for i in self.outcomes), dtype=np.int64, count=len(self.outcomes))
@@ -103,6 +108,8 @@ class _Catalog:
     published_s: np.ndarray
     durations_s: np.ndarray
     played: np.ndarray
+    basis: np.ndarray | None = None
+    reduced: np.ndarray | None = None
 
 
 class RecommenderService:
@@ -190,6 +197,7 @@ class RecommenderService:
         return _State(
             catalog.episodes, outcomes, catalog.vectors, catalog.present, catalog.row_of, len(events),
             catalog.podcast_ids, catalog.published_s, catalog.durations_s, catalog.played,
+            catalog.basis, catalog.reduced,
         )
 
     def _load_catalog(self, key: Any, cutoff: datetime | None) -> _Catalog:
@@ -209,6 +217,7 @@ class RecommenderService:
             published_s=np.array([_timestamp(e.published) for e in episodes], dtype=np.float64),
             durations_s=np.array([(e.duration_ms or 0) / 1000 for e in episodes], dtype=np.float64),
             played=np.array([e.played for e in episodes], dtype=bool),
+            **_reduced_view(vectors, present),
         )
 
     def _profile(self, state: _State, now: datetime) -> Profile:
@@ -298,7 +307,12 @@ class RecommenderService:
         if len(candidates) <= SHORTLIST:
             return candidates
         # Over the whole matrix, then picked: indexing 100k rows first would copy ~150 MB per call.
-        closeness = (state.vectors @ profile.centroids.T).max(axis=1)[candidates]
+        # Big libraries use the reduced copy (a sixth of the memory traffic); the shortlist is then
+        # scored exactly, so only which episodes get that chance is approximate.
+        if state.reduced is not None and state.basis is not None:
+            closeness = (state.reduced @ (profile.centroids @ state.basis).T).max(axis=1)[candidates]
+        else:
+            closeness = (state.vectors @ profile.centroids.T).max(axis=1)[candidates]
         close = np.argpartition(-closeness, SHORTLIST)[:SHORTLIST]
         published = state.published_s[candidates]
         newest = np.argpartition(-published, NEWEST)[:NEWEST]
@@ -477,6 +491,18 @@ class RecommenderService:
             outcome.head.save(self.state_folder / HEAD_NAME)
             self.head = outcome.head
         return outcome.as_dict()
+
+
+def _reduced_view(vectors: np.ndarray, present: np.ndarray) -> dict[str, np.ndarray]:
+    """For libraries over REDUCE_ABOVE episodes: an orthonormal basis of the main directions of
+    the vectors (SVD of a seeded sample) and the vectors projected onto it."""
+    rows = np.flatnonzero(present)
+    if len(rows) <= REDUCE_ABOVE:
+        return {}
+    sample = vectors[np.random.default_rng(0).choice(rows, size=min(len(rows), 8192), replace=False)]
+    _, _, right = np.linalg.svd(sample, full_matrices=False)
+    basis = np.ascontiguousarray(right[:REDUCED_DIMS].T.astype(np.float32))  # [dims, REDUCED_DIMS]
+    return {"basis": basis, "reduced": np.ascontiguousarray(vectors @ basis)}
 
 
 def _timestamp(moment: datetime | None) -> float:

@@ -211,3 +211,17 @@ def test_before_indexing_the_list_says_so_and_still_lists(library_ids: dict[str,
         result = service.for_you(limit=4, now=NOW)
         assert result.mode == "fallback" and result.notice == "your episodes are still being indexed"
         assert len(result.items) == 4
+
+
+def test_big_library_shortlist_keeps_the_best_picks(service: RecommenderService, monkeypatch: pytest.MonkeyPatch) -> None:
+    import recommend.service as service_module
+
+    exact = [item.episode_id for item in service.for_you(limit=3, now=NOW).items]
+    # Make this small library take the big-library path: a reduced copy and a tight shortlist.
+    monkeypatch.setattr(service_module, "REDUCE_ABOVE", 0)
+    monkeypatch.setattr(service_module, "REDUCED_DIMS", 8)
+    monkeypatch.setattr(service_module, "SHORTLIST", 6)
+    monkeypatch.setattr(service_module, "NEWEST", 1)
+    service._catalog = None  # rebuild the in-memory catalogue under the new settings
+    assert service._load(NOW).reduced is not None
+    assert [item.episode_id for item in service.for_you(limit=3, now=NOW).items] == exact
