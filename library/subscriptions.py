@@ -16,6 +16,7 @@ thread in the GUI.
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import logging
@@ -321,6 +322,27 @@ class Subscriptions:
             return None
         secret = self.secrets.get(podcast.auth_ref)
         return _Credentials.loads(secret) if secret else None
+
+    def enclosure_headers(self, podcast: Podcast, url: str) -> dict[str, str] | None:
+        """Request headers a private feed's episode file at ``url`` needs: HTTP basic auth from the
+        keyring for a basic-auth feed, ``None`` otherwise (token feeds carry their token in each
+        enclosure URL, which is fetched as the feed gave it).
+
+        The credentials go only to the feed's own origin (scheme, host and port): a show hosting
+        its audio elsewhere must not hand the listener's password to that host. Raises
+        :class:`~library.secrets.SecretStorageError` when the keyring cannot be read.
+        """
+        if podcast.auth_kind is not AuthKind.BASIC:
+            return None
+        credentials = self._credentials(podcast)
+        if credentials is None or credentials.auth is None:
+            return None
+        feed, target = urlsplit(credentials.url or podcast.feed_url), urlsplit(url)
+        if (feed.scheme, feed.hostname, feed.port) != (target.scheme, target.hostname, target.port):
+            return None
+        username, password = credentials.auth
+        token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+        return {"Authorization": f"Basic {token}"}
 
     def _request(self, podcast: Podcast) -> FetchRequest:
         credentials = self._credentials(podcast)

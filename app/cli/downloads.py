@@ -78,6 +78,7 @@ def _run(library: Any, args: argparse.Namespace) -> int:
     from library.downloads.episodes import EpisodeDownloads, local_path_for
     from library.downloads.rules import auto_download_new
     from library.settings import DOWNLOAD_CONCURRENCY, DOWNLOAD_FOLDER, Settings
+    from library.subscriptions import Subscriptions
 
     if args.clean_up:
         _clean_up(library, args)
@@ -96,7 +97,9 @@ def _run(library: Any, args: argparse.Namespace) -> int:
                 episode_ids.append(resolve_episode(session, reference).id)
 
     manager = DownloadManager(max_concurrent=parallel)
-    downloads = EpisodeDownloads(library, manager, folder=Path(folder) if folder else None)
+    # A basic-auth private feed's audio needs the feed's credentials (from the keyring).
+    downloads = EpisodeDownloads(library, manager, folder=Path(folder) if folder else None,
+                                 headers_for=Subscriptions(library).enclosure_headers)
     progress = _ProgressLine()
     manager.progressed.connect(progress.on_progress)
     manager.state_changed.connect(progress.on_state_changed)

@@ -46,8 +46,9 @@ _ROW_STATES = {
 }
 _UNFINISHED = (RowState.QUEUED, RowState.DOWNLOADING, RowState.PAUSED)
 
-HeadersFor = Callable[[Podcast], dict[str, str] | None]
-"""Extra request headers for a podcast's enclosures (e.g. basic auth of a private feed)."""
+HeadersFor = Callable[[Podcast, str], dict[str, str] | None]
+"""Extra request headers for a podcast's episode file at a URL (e.g. basic auth of a private
+feed: :meth:`library.subscriptions.Subscriptions.enclosure_headers`)."""
 
 
 class EpisodeDownloads:
@@ -111,7 +112,7 @@ class EpisodeDownloads:
                 session.add(row)
             row.path, row.state, row.error, row.completed_at = str(target), RowState.QUEUED, None, None
             url = episode.enclosure_url
-            headers = self.headers_for(episode.podcast) if self.headers_for else None
+            headers = self.headers_for(episode.podcast, url) if self.headers_for else None
         with self._lock:
             self._episode_by_target[target] = episode_id
         if active is not None and active.target == target and active.state in (DownloadState.PAUSED,
