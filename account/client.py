@@ -263,7 +263,8 @@ class ServiceClient:
         return stored
 
     def sign_out(self) -> bool:
-        """End this device's session and forget its tokens here, whatever the service says.
+        """End this device's session and forget its tokens (and the cached entitlement list and sync
+        app password) here, whatever the service says.
 
         Returns True when the service confirmed; False when it could not be told (unreachable,
         or the session had already ended there).
@@ -276,7 +277,7 @@ class ServiceClient:
         except (ServiceUnavailableError, SessionExpiredError):
             told = False
         finally:
-            self.sessions.forget(self.service_url)
+            self.sessions.forget_account(self.service_url)
         return told
 
     def me(self) -> UserPublic:

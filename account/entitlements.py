@@ -25,13 +25,13 @@ from pydantic import ValidationError
 
 from account.client import ServiceClient
 from account.errors import EntitlementVerificationError, ServiceUnavailableError
+from account.session import ENTITLEMENTS_PREFIX as CACHE_PREFIX
 from library.secrets import SecretStore
 from protocol.store import EntitlementList, PublicKeyPublic, SignedEntitlements
 
 log = logging.getLogger(__name__)
 
 WELL_KNOWN_KEY = "/.well-known/castwise-entitlements-key"
-CACHE_PREFIX = "entitlements:"
 
 
 def _b64url_decode(text: str) -> bytes:

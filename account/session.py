@@ -14,6 +14,12 @@ from dataclasses import asdict, dataclass, replace
 from library.secrets import SecretStore
 
 KEY_PREFIX = "account:"
+ENTITLEMENTS_PREFIX = "entitlements:"
+"""The cached signed entitlement list (it holds private feed URLs, hence the keyring)."""
+SYNC_PREFIX = "sync:"
+"""The gpodder app password of this device."""
+ACCOUNT_PREFIXES = (KEY_PREFIX, ENTITLEMENTS_PREFIX, SYNC_PREFIX)
+"""Every keyring entry that belongs to the signed-in account (forgotten at sign-out)."""
 
 
 @dataclass(frozen=True)
@@ -65,3 +71,10 @@ class SessionStore:
 
     def forget(self, service_url: str) -> None:
         self.secrets.delete(self.key(service_url))
+
+    def forget_account(self, service_url: str) -> None:
+        """Forget the session and everything else the account left in the keyring (the cached
+        entitlement list, the sync app password). Premium feeds already subscribed keep their
+        own keyring entries until their access ends."""
+        for prefix in ACCOUNT_PREFIXES:
+            self.secrets.delete(prefix + service_url)

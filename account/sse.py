@@ -10,8 +10,10 @@ a refused request stops it (retrying cannot help) and is reported through ``on_e
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
+import socket
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -95,14 +97,21 @@ class LiveStream:
     def stop(self, timeout_s: float = 10.0) -> None:
         """Close the stream and wait (up to ``timeout_s`` seconds) for its thread to end."""
         self._stop.set()
-        response = self._response
-        if response is not None:
-            try:
-                response.close()
-            except Exception:  # closing from another thread may race the reader; it ends either way
-                log.debug("closing the live stream raced its reader")
+        self._interrupt()
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout_s)
+
+    def _interrupt(self) -> None:
+        """Unblock the reader thread: shutting the socket down ends a blocking read at once,
+        where closing the response from another thread would wait for the next keep-alive."""
+        response = self._response
+        if response is None:
+            return
+        network_stream = response.extensions.get("network_stream")
+        raw = network_stream.get_extra_info("socket") if network_stream is not None else None
+        if isinstance(raw, socket.socket):
+            with contextlib.suppress(OSError):
+                raw.shutdown(socket.SHUT_RDWR)
 
     @property
     def running(self) -> bool:

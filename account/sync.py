@@ -32,6 +32,7 @@ from urllib.parse import quote
 from sqlalchemy import select
 
 from account.client import ServiceClient
+from account.session import SYNC_PREFIX as CREDENTIALS_PREFIX
 from library.db.engine import Library
 from library.db.models import AuthKind, Episode, PlaybackState, Podcast
 from library.subscriptions import FeedReport, Subscriptions
@@ -39,7 +40,6 @@ from protocol.accounts import AppPasswordCreated
 
 log = logging.getLogger(__name__)
 
-CREDENTIALS_PREFIX = "sync:"
 DEVICE_PREFIX = "castwise-"
 """gpodder device ids of Castwise installations start with this; they sync as one group."""
 UPLOAD_BATCH = 100

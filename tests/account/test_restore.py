@@ -148,3 +148,22 @@ def test_a_service_presenting_another_key_is_refused(service: LiveService, http_
         client.sign_in("listener", LISTENER_PASSWORD, device_name="desktop")
         with pytest.raises(EntitlementVerificationError, match="not the pinned key"):
             EntitlementStore(client, pins=pins).fetch()
+
+
+def test_private_addresses_stay_out_of_logs_and_sign_out_clears_the_account_secrets(
+        service: LiveService, http_server: LocalHTTPServer, library, memory_keyring, caplog) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    premium_world(service, http_server)
+    with client_for(service) as client:
+        client.sign_in("listener", LISTENER_PASSWORD, device_name="desktop")
+        purchases_for(client, library).restore()
+        Subscriptions(library).refresh()
+        ((podcast, _titles),) = _premium_podcasts(library)
+        private_url = json.loads(SecretStore().get(podcast.auth_ref or ""))["url"]
+        token = private_url.rsplit("/", 1)[-1].removesuffix(".xml")
+        assert not [record.getMessage() for record in caplog.records if token in record.getMessage()]
+        assert client.sign_out() is True
+    left = {key for _service, key in memory_keyring.store}
+    assert left == {podcast.auth_ref}  # the premium feed keeps working; the account is forgotten
