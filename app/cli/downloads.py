@@ -19,6 +19,7 @@ import argparse
 import sys
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -74,19 +75,15 @@ def _download(args: argparse.Namespace) -> int:
 def _run(library: Any, args: argparse.Namespace) -> int:
     from library.db.lookup import resolve_episode, resolve_podcast
     from library.db.models import Episode
-    from library.downloads import DownloadManager, DownloadState
-    from library.downloads.episodes import EpisodeDownloads, local_path_for
+    from library.downloads.episodes import local_path_for
     from library.downloads.rules import auto_download_new
-    from library.settings import DOWNLOAD_CONCURRENCY, DOWNLOAD_FOLDER, Settings
-    from library.subscriptions import Subscriptions
+    from library.settings import DOWNLOAD_CONCURRENCY, Settings
 
     if args.clean_up:
         _clean_up(library, args)
         if not (args.episodes or args.new):
             return 0
-    settings = Settings(library)
-    folder = settings.get(DOWNLOAD_FOLDER)
-    parallel = args.parallel or settings.get(DOWNLOAD_CONCURRENCY)
+    parallel = args.parallel or Settings(library).get(DOWNLOAD_CONCURRENCY)
     with library.session() as session:
         podcast_ids = [resolve_podcast(session, reference).id for reference in args.podcast]
         episode_ids: list[int] = []
@@ -96,13 +93,7 @@ def _run(library: Any, args: argparse.Namespace) -> int:
             else:
                 episode_ids.append(resolve_episode(session, reference).id)
 
-    manager = DownloadManager(max_concurrent=parallel)
-    # A basic-auth private feed's audio needs the feed's credentials (from the keyring).
-    downloads = EpisodeDownloads(library, manager, folder=Path(folder) if folder else None,
-                                 headers_for=Subscriptions(library).enclosure_headers)
-    progress = _ProgressLine()
-    manager.progressed.connect(progress.on_progress)
-    manager.state_changed.connect(progress.on_state_changed)
+    manager, downloads, progress = _downloader(library, parallel)
     failed = 0
     try:
         handles = []
@@ -120,17 +111,7 @@ def _run(library: Any, args: argparse.Namespace) -> int:
                     print(f"already     {episode_id}  {episode.title}  {local_path_for(episode, session)}")
             else:
                 handles.append(handle)
-        titles = _titles(library, downloads, handles)
-        for handle in handles:
-            handle.wait()
-            progress.clear()
-            title = titles.get(handle.id, handle.target.name)
-            if handle.state is DownloadState.COMPLETED:
-                print(f"downloaded  {title}  {handle.target}", flush=True)
-            else:
-                failed += 1
-                message = handle.error.message if handle.error else str(handle.state)
-                print(f"failed      {title}: {message}", flush=True)
+        failed = sum(not result["ok"] for result in _wait_and_report(library, downloads, handles, progress))
     except KeyboardInterrupt:
         interrupted = True
     else:
@@ -143,6 +124,83 @@ def _run(library: Any, args: argparse.Namespace) -> int:
         print("castwise download: paused; run the same command again to continue", file=sys.stderr)
         return 130
     return 1 if failed else 0
+
+
+def download_after_refresh(library: Any, podcast_ids: list[int], since: datetime, *,
+                           quiet: bool = False) -> list[dict[str, Any]]:
+    """Auto-download after ``castwise refresh``: the new episodes (first seen at or after ``since``)
+    of the refreshed ``podcast_ids`` that have auto-download on, or of all of them when the
+    ``downloads.auto_download_new`` setting asks for every podcast (as the window does).
+
+    Waits for the downloads and returns one result per download (``episode_id``, ``title``,
+    ``ok``, and ``path`` or ``error``); unless ``quiet``, prints the same lines as
+    ``castwise download`` with the progress line on stderr. Ctrl-C pauses them (the partial
+    files stay for ``castwise download --new``) and is raised again.
+    """
+    from sqlalchemy import select
+
+    from app.preferences import AUTO_DOWNLOAD
+    from library.db.models import Podcast
+    from library.downloads.rules import auto_download_new
+    from library.settings import DOWNLOAD_CONCURRENCY, Settings
+
+    settings = Settings(library)
+    if not settings.get(AUTO_DOWNLOAD):
+        with library.session() as session:
+            podcast_ids = list(session.scalars(
+                select(Podcast.id).where(Podcast.id.in_(podcast_ids), Podcast.auto_download.is_(True))))
+    if not podcast_ids:
+        return []
+    manager, downloads, progress = _downloader(library, settings.get(DOWNLOAD_CONCURRENCY), quiet=quiet)
+    try:
+        handles = auto_download_new(library, downloads, since=since, podcast_ids=podcast_ids)
+        return _wait_and_report(library, downloads, handles, progress, quiet=quiet)
+    finally:
+        manager.close()
+        downloads.close()
+        progress.clear()
+
+
+def _downloader(library: Any, parallel: int, *, quiet: bool = False) -> tuple[Any, Any, _ProgressLine]:
+    """A download manager, the library's episode downloads over it, and the progress line."""
+    from app.cli.library import subscriptions_service
+    from library.downloads import DownloadManager
+    from library.downloads.episodes import EpisodeDownloads
+    from library.settings import DOWNLOAD_FOLDER, Settings
+
+    folder = Settings(library).get(DOWNLOAD_FOLDER)
+    manager = DownloadManager(max_concurrent=parallel)
+    # A basic-auth private feed's audio needs the feed's credentials (from the keyring).
+    downloads = EpisodeDownloads(library, manager, folder=Path(folder) if folder else None,
+                                 headers_for=subscriptions_service(library).enclosure_headers)
+    progress = _ProgressLine(quiet=quiet)
+    manager.progressed.connect(progress.on_progress)
+    manager.state_changed.connect(progress.on_state_changed)
+    return manager, downloads, progress
+
+
+def _wait_and_report(library: Any, downloads: Any, handles: list[Any], progress: _ProgressLine, *,
+                     quiet: bool = False) -> list[dict[str, Any]]:
+    """Wait for each download; print ``downloaded``/``failed`` lines (unless ``quiet``)."""
+    from library.downloads import DownloadState
+
+    titles = _titles(library, downloads, handles)
+    results: list[dict[str, Any]] = []
+    for handle in handles:
+        handle.wait()
+        progress.clear()
+        title = titles.get(handle.id, handle.target.name)
+        episode_id = downloads.episode_id_for(handle)
+        if handle.state is DownloadState.COMPLETED:
+            results.append({"episode_id": episode_id, "title": title, "ok": True, "path": str(handle.target)})
+            line = f"downloaded  {title}  {handle.target}"
+        else:
+            message = handle.error.message if handle.error else str(handle.state)
+            results.append({"episode_id": episode_id, "title": title, "ok": False, "error": message})
+            line = f"failed      {title}: {message}"
+        if not quiet:
+            print(line, flush=True)
+    return results
 
 
 def _clean_up(library: Any, args: argparse.Namespace) -> None:
@@ -180,7 +238,8 @@ class _ProgressLine:
     a second on a terminal; otherwise (a log, a pipe) printed as a new line every few seconds and
     whenever a download finishes."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, quiet: bool = False) -> None:
+        self.quiet = quiet
         self.interactive = sys.stderr.isatty()
         self.interval_s = 0.2 if self.interactive else 5.0
         self._lock = threading.Lock()
@@ -211,6 +270,8 @@ class _ProgressLine:
                 self._visible = False
 
     def _draw(self) -> None:
+        if self.quiet:
+            return
         items = list(self._latest.values())
         running = [item for item in items if str(item.state) == "running"]
         finished = sum(1 for item in items if str(item.state) in ("completed", "failed", "cancelled"))

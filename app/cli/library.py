@@ -41,6 +41,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     refresh.add_argument("podcasts", metavar="PODCAST", nargs="*", help="podcasts to refresh (default: all)")
     refresh.add_argument("--all", action="store_true", help="refresh every podcast (the default)")
     refresh.add_argument("--json", action="store_true", help="print one JSON object with every outcome")
+    refresh.add_argument("--no-download", action="store_true",
+                         help="do not download new episodes of podcasts with auto-download on")
     refresh.set_defaults(handler=_refresh)
 
     listing = subparsers.add_parser("list", help="list subscribed podcasts with their ids")
@@ -216,6 +218,9 @@ def outcome_line(report: FeedReport) -> str:
 
 def _refresh(args: argparse.Namespace) -> int:
     def body(library: Library) -> int:
+        from datetime import UTC
+
+        from app.cli.downloads import download_after_refresh
         from library.db.lookup import resolve_podcast
 
         ids: list[int] | None = None
@@ -223,16 +228,26 @@ def _refresh(args: argparse.Namespace) -> int:
             with library.session() as session:
                 ids = [resolve_podcast(session, reference).id for reference in args.podcasts]
         service = subscriptions_service(library)
+        started = datetime.now(UTC)
         reports = service.refresh(ids, on_progress=None if args.json else ProgressBar())
+        if not args.json:
+            for report in reports:
+                print(outcome_line(report))
+        # Like the window: new episodes of podcasts with auto-download on are fetched right away.
+        refreshed = [report.podcast_id for report in reports if report.podcast_id is not None]
+        downloads = [] if args.no_download else download_after_refresh(library, refreshed, started,
+                                                                       quiet=args.json)
         if args.json:
-            _print_json({"feeds": [report.to_json() for report in reports]})
+            _print_json({"feeds": [report.to_json() for report in reports], "downloads": downloads})
             return 0
-        for report in reports:
-            print(outcome_line(report))
         failed = sum(report.outcome == "failed" for report in reports)
         new = sum(report.new_episodes for report in reports)
-        print(f"{len(reports)} feeds refreshed: {new} new episodes, {failed} failed")
-        return 0
+        summary = f"{len(reports)} feeds refreshed: {new} new episodes, {failed} failed"
+        if downloads:
+            missed = sum(not result["ok"] for result in downloads)
+            summary += f"; {len(downloads) - missed} downloaded" + (f", {missed} downloads failed" if missed else "")
+        print(summary)
+        return 0  # like a failed feed, a failed download is reported in its line, not the status
 
     return run_with_library(body)
 

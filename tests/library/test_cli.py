@@ -128,3 +128,55 @@ def test_semantic_search_without_a_model_falls_back_to_words(
     assert status == 0
     assert out.splitlines() == [f"episode {2:>8}  2024-05-02  The fall of Rome — Roman Tales  (matches your words)"]
     assert "model" in err  # the listener is told why meaning is not used
+
+
+def _show_with_audio(server: LocalHTTPServer, slug: str, count: int) -> tuple[str, Feed]:
+    """A feed of ``count`` episodes whose audio the server really serves."""
+    feed = Feed(title=slug.title(), items=[
+        Item(f"{slug} {n}", guid=f"{slug}-{n}", enclosure=server.add(f"/{slug}/{n}.mp3", Resource(
+            body=f"{slug} audio {n}".encode() * 500, content_type="audio/mpeg")), published=day(n))
+        for n in range(count, 0, -1)
+    ])
+    return server.add(f"/{slug}.xml", Resource(body=feed.xml(), content_type=RSS)), feed
+
+
+def test_refresh_downloads_the_new_episodes_of_podcasts_with_auto_download(
+    http_server: LocalHTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import update
+
+    from library.db import open_library
+    from library.db.models import Podcast
+    from library.paths import resolve_paths
+
+    auto_url, _ = _show_with_audio(http_server, "auto", 1)
+    manual_url, _ = _show_with_audio(http_server, "manual", 1)
+    run(capsys, "subscribe", auto_url)
+    run(capsys, "subscribe", manual_url)
+    with open_library() as library, library.transaction() as session:
+        session.execute(update(Podcast).where(Podcast.id == 1).values(auto_download=True))
+    _show_with_audio(http_server, "auto", 2)  # each feed now lists a second episode
+    _show_with_audio(http_server, "manual", 2)
+
+    status, out, _ = run(capsys, "refresh")
+
+    assert status == 0
+    folder = resolve_paths().downloads
+    # Only the new episode of the opted-in podcast: not the one known before, not the other show.
+    assert [path.name for path in (folder / "Auto").iterdir()] == ["auto 2.mp3"]
+    assert (folder / "Auto" / "auto 2.mp3").read_bytes() == b"auto audio 2" * 500
+    assert not (folder / "Manual").exists()
+    assert any(line.startswith("downloaded") and "auto 2" in line for line in out.splitlines())
+    assert out.splitlines()[-1] == "2 feeds refreshed: 2 new episodes, 0 failed; 1 downloaded"
+    assert len(http_server.requests_for("/manual/2.mp3")) == 0
+
+    _show_with_audio(http_server, "auto", 3)
+    status, out, _ = run(capsys, "refresh", "--json", "--no-download", "1")
+    assert status == 0 and json.loads(out)["downloads"] == []
+    assert not (folder / "Auto" / "auto 3.mp3").exists()
+    _show_with_audio(http_server, "auto", 4)
+    status, out, _ = run(capsys, "refresh", "--json", "1")
+    # Episode 3 was first seen by the --no-download run, so only 4 is new now.
+    [download] = json.loads(out)["downloads"]
+    assert download["ok"] and download["path"] == str(folder / "Auto" / "auto 4.mp3")
+    assert not (folder / "Auto" / "auto 3.mp3").exists()
