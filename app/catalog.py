@@ -86,6 +86,10 @@ class LibraryCatalog:
     def __init__(self, library: Library) -> None:
         self._library = library
 
+    @property
+    def library(self) -> Library:
+        return self._library
+
     def session(self) -> Session:
         """A database session for library queries such as :func:`library.search.search`."""
         return self._library.session()
@@ -193,6 +197,22 @@ class LibraryCatalog:
             .limit(1)
         )
         return {ListeningEventKind.LIKE: 1, ListeningEventKind.NOT_INTERESTED: -1}.get(latest, 0)
+
+    def set_played(self, episode_ids: list[int], played: bool) -> None:
+        """Mark episodes played (finished) or unplayed (from the start), as the listener asks."""
+        from datetime import UTC, datetime
+
+        from library.db.models import PlaybackState
+
+        with self._library.transaction() as session:
+            for episode_id in episode_ids:
+                state = session.get(PlaybackState, episode_id)
+                if state is None:
+                    state = PlaybackState(episode_id=episode_id)
+                    session.add(state)
+                state.played = played
+                state.position_ms = 0
+                state.completed_at = datetime.now(UTC) if played else None
 
     def queue_ids(self) -> list[int]:
         """Up Next as stored, in order (the player's queue writes it)."""

@@ -57,3 +57,23 @@ def import_opml_file(subscriptions: Any, path: Path) -> list[Any]:
             reports.append(FeedReport(None, entry.title or entry.feed_url, entry.feed_url, FeedOutcome.FAILED,
                                       message=str(error)))
     return reports
+
+
+def export_opml_file(library: Any, path: Path) -> tuple[int, int]:
+    """Write every subscription to ``path`` as OPML 2.0; private feeds are left out (their
+    addresses hold the listener's secrets). Returns (podcasts written, private ones left out)."""
+    from sqlalchemy import func, select
+
+    from library.db.models import AuthKind, Podcast
+    from library.opml import OpmlEntry, write_opml
+
+    with library.session() as session:
+        podcasts = list(session.scalars(select(Podcast).order_by(func.lower(Podcast.title), Podcast.id)))
+    entries = [
+        OpmlEntry(feed_url=podcast.feed_url, title=podcast.title, html_url=podcast.link,
+                  private=podcast.auth_kind is not AuthKind.NONE)
+        for podcast in podcasts
+    ]
+    Path(path).write_bytes(write_opml(entries, title="Castwise subscriptions"))
+    left_out = sum(entry.private for entry in entries)
+    return len(entries) - left_out, left_out

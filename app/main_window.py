@@ -33,7 +33,7 @@ from app.components.report_dialog import ReportDialog
 from app.desktop.shortcuts import install_shortcuts
 from app.directory import DirectorySearch
 from app.icons import icon
-from app.library_jobs import import_opml_file, refresh_and_maintain
+from app.library_jobs import export_opml_file, import_opml_file, refresh_and_maintain
 from app.now_playing_link import NowPlayingLink
 from app.pages.for_you import ForYouPage
 from app.pages.library import LibraryPage
@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         file_menu.addAction(self.tr("Subscribe by URL…"), self._on_library_subscribe_requested)
         file_menu.addAction(self.tr("Import OPML…"), self._on_library_import_opml_requested)
+        file_menu.addAction(self.tr("Export OPML…"), self._on_export_opml_requested)
         file_menu.addAction(self.tr("Refresh all podcasts"), self.refresh_all)
         file_menu.addSeparator()
         file_menu.addAction(self.tr("Quit"), self.close)
@@ -150,6 +151,9 @@ class MainWindow(QMainWindow):
         library.refresh_requested.connect(self.refresh_all)
         library.unsubscribe_requested.connect(self.unsubscribe)
         library.episode_activated.connect(self.play_episode)
+        library.enqueue_requested.connect(self.enqueue)
+        library.download_requested.connect(self.download)
+        library.mark_played_requested.connect(self._on_library_mark_played_requested)
         details = library.details_pane
         details.play_requested.connect(self.play_episode)
         details.enqueue_requested.connect(self.enqueue)
@@ -339,6 +343,30 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.import_opml(Path(path))
+
+    def export_opml(self, path: Path) -> None:
+        """Write the subscriptions to ``path`` (private feeds left out), in the background."""
+        self.services.tasks.submit(
+            export_opml_file, self.services.catalog.library, Path(path),
+            on_result=lambda counts: self.show_message(
+                self.tr("Exported {count} podcasts ({private} private feeds left out).").format(
+                    count=counts[0], private=counts[1])
+            ),
+            on_error=self._on_task_error,
+        )
+
+    def _on_export_opml_requested(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Export subscriptions"), "castwise.opml", self.tr("OPML files (*.opml *.xml);;All files (*)")
+        )
+        if path:
+            self.export_opml(Path(path))
+
+    def _on_library_mark_played_requested(self, episode_ids: list[int], played: bool) -> None:
+        self.services.tasks.submit(
+            self.services.catalog.set_played, list(episode_ids), played,
+            on_result=lambda _none: self.library_page.reload(), on_error=self._on_task_error,
+        )
 
     def _on_subscribe_finished(self, report: FeedReport) -> None:
         self.show_message(self._describe_report(report))

@@ -3,7 +3,7 @@ in the middle (sortable, filterable, "all new" across podcasts), details on the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QProgressBar,
     QSplitter,
     QToolButton,
@@ -43,6 +44,10 @@ class LibraryPage(QWidget):
     unsubscribe_requested = Signal(int)
     episode_activated = Signal(int)
     """The listener double-clicked or pressed Enter on an episode (play it)."""
+    enqueue_requested = Signal(int)
+    download_requested = Signal(int)
+    mark_played_requested = Signal(list, bool)
+    """Episode ids, and played (True) or unplayed (False)."""
 
     def __init__(
         self,
@@ -167,6 +172,9 @@ class LibraryPage(QWidget):
         header.resizeSection(EpisodeColumn.DURATION, 60)
         header.resizeSection(EpisodeColumn.STATE, 130)
         self.episode_view.activated.connect(self._on_episode_view_activated)
+        self.episode_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.episode_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.episode_view.customContextMenuRequested.connect(self._on_episode_view_context_menu_requested)
         self.episode_view.selectionModel().currentRowChanged.connect(self._on_episode_view_current_changed)
         middle_layout.addWidget(self.episode_view, 1)
         self.count_label = QLabel()
@@ -297,6 +305,27 @@ class LibraryPage(QWidget):
             self.podcast_view.setIconSize(QSize(32, 32))
             self.podcast_view.setGridSize(QSize())
         self.podcast_view.setResizeMode(QListView.ResizeMode.Adjust)
+
+    def selected_episode_ids(self) -> list[int]:
+        rows = {index.row() for index in self.episode_view.selectionModel().selectedRows()}
+        return [self.episode_model.row_at(row).episode_id for row in sorted(rows)]
+
+    def episode_menu(self) -> QMenu:
+        """The actions on the selected episodes (the context menu)."""
+        ids = self.selected_episode_ids()
+        menu = QMenu(self)
+        if len(ids) == 1:
+            menu.addAction(self.tr("Play"), lambda: self.episode_activated.emit(ids[0]))
+        menu.addAction(self.tr("Add to Up Next"), lambda: [self.enqueue_requested.emit(i) for i in ids])
+        menu.addAction(self.tr("Download"), lambda: [self.download_requested.emit(i) for i in ids])
+        menu.addSeparator()
+        menu.addAction(self.tr("Mark as played"), lambda: self.mark_played_requested.emit(ids, True))
+        menu.addAction(self.tr("Mark as unplayed"), lambda: self.mark_played_requested.emit(ids, False))
+        return menu
+
+    def _on_episode_view_context_menu_requested(self, position: QPoint) -> None:
+        if self.selected_episode_ids():
+            self.episode_menu().exec(self.episode_view.viewport().mapToGlobal(position))
 
     def _on_episode_view_activated(self, index: QModelIndex) -> None:
         self.episode_activated.emit(int(index.data(EpisodeRole.EPISODE_ID)))

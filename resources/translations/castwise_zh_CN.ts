@@ -244,123 +244,148 @@
 <context>
     <name>LibraryPage</name>
     <message>
-        <location filename="../../app/pages/library.py" line="83" />
+        <location filename="../../app/pages/library.py" line="88" />
         <source>Subscribe by URL</source>
         <translation>通过 URL 订阅</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="84" />
+        <location filename="../../app/pages/library.py" line="89" />
         <source>Import OPML</source>
         <translation>导入 OPML</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="85" />
+        <location filename="../../app/pages/library.py" line="90" />
         <source>Refresh all podcasts</source>
         <translation>刷新所有播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="86" />
+        <location filename="../../app/pages/library.py" line="91" />
         <source>Unsubscribe</source>
         <translation>取消订阅</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="89" />
+        <location filename="../../app/pages/library.py" line="94" />
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="91" />
+        <location filename="../../app/pages/library.py" line="96" />
         <source>Show podcasts as a grid</source>
         <translation>以网格显示播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="94" />
+        <location filename="../../app/pages/library.py" line="99" />
         <source>Sort podcasts</source>
         <translation>播客排序</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="95" />
+        <location filename="../../app/pages/library.py" line="100" />
         <source>A–Z</source>
         <translation>按名称</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="96" />
+        <location filename="../../app/pages/library.py" line="101" />
         <source>New episodes</source>
         <translation>新单集数</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="105" />
+        <location filename="../../app/pages/library.py" line="110" />
         <source>Refresh progress</source>
         <translation>刷新进度</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="109" />
+        <location filename="../../app/pages/library.py" line="114" />
         <source>All new episodes</source>
         <translation>所有新单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="119" />
+        <location filename="../../app/pages/library.py" line="124" />
         <source>Podcasts</source>
         <translation>播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="133" />
-        <location filename="../../app/pages/library.py" line="134" />
+        <location filename="../../app/pages/library.py" line="138" />
+        <location filename="../../app/pages/library.py" line="139" />
         <source>Filter episodes</source>
         <translation>筛选单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="138" />
+        <location filename="../../app/pages/library.py" line="143" />
         <source>Show episodes</source>
         <translation>显示单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="140" />
+        <location filename="../../app/pages/library.py" line="145" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="141" />
+        <location filename="../../app/pages/library.py" line="146" />
         <source>Unplayed</source>
         <translation>未播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="142" />
+        <location filename="../../app/pages/library.py" line="147" />
         <source>In progress</source>
         <translation>收听中</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="143" />
+        <location filename="../../app/pages/library.py" line="148" />
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="144" />
+        <location filename="../../app/pages/library.py" line="149" />
         <source>Played</source>
         <translation>已播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="159" />
+        <location filename="../../app/pages/library.py" line="164" />
         <source>Episodes</source>
         <translation>单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="233" />
+        <location filename="../../app/pages/library.py" line="241" />
         <source>Refreshing %v of %m</source>
         <translation>正在刷新 %v / %m</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="242" />
+        <location filename="../../app/pages/library.py" line="250" />
         <source>{title}: {error}</source>
         <translation>{title}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="314" />
+        <location filename="../../app/pages/library.py" line="318" />
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <location filename="../../app/pages/library.py" line="319" />
+        <source>Add to Up Next</source>
+        <translation>加入待播</translation>
+    </message>
+    <message>
+        <location filename="../../app/pages/library.py" line="320" />
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../../app/pages/library.py" line="322" />
+        <source>Mark as played</source>
+        <translation>标记为已播放</translation>
+    </message>
+    <message>
+        <location filename="../../app/pages/library.py" line="323" />
+        <source>Mark as unplayed</source>
+        <translation>标记为未播放</translation>
+    </message>
+    <message>
+        <location filename="../../app/pages/library.py" line="343" />
         <source>{count} episodes</source>
         <translation>{count} 个单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="315" />
+        <location filename="../../app/pages/library.py" line="344" />
         <source>{shown} of {total} episodes</source>
         <translation>{shown} / {total} 个单集</translation>
     </message>
@@ -414,111 +439,127 @@
     </message>
     <message>
         <location filename="../../app/main_window.py" line="140" />
+        <source>Export OPML…</source>
+        <translation>导出 OPML…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="141" />
         <source>Refresh all podcasts</source>
         <translation>刷新所有播客</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="142" />
+        <location filename="../../app/main_window.py" line="143" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="143" />
+        <location filename="../../app/main_window.py" line="144" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="144" />
+        <location filename="../../app/main_window.py" line="145" />
         <source>Report a problem…</source>
         <translation>报告问题…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="256" />
+        <location filename="../../app/main_window.py" line="260" />
         <source>Added to Up Next.</source>
         <translation>已加入待播。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="258" />
+        <location filename="../../app/main_window.py" line="262" />
         <source>Already in Up Next.</source>
         <translation>已在待播列表中。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="268" />
+        <location filename="../../app/main_window.py" line="272" />
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="274" />
+        <location filename="../../app/main_window.py" line="278" />
         <source>Subscribing to {url}…</source>
         <translation>正在订阅 {url}…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="315" />
+        <location filename="../../app/main_window.py" line="319" />
         <source>Importing {name}…</source>
         <translation>正在导入 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="332" />
+        <location filename="../../app/main_window.py" line="336" />
         <source>Subscribe</source>
         <translation>订阅</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="332" />
+        <location filename="../../app/main_window.py" line="336" />
         <source>Feed address (URL):</source>
         <translation>订阅源地址（URL）：</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="338" />
+        <location filename="../../app/main_window.py" line="342" />
         <source>Import subscriptions</source>
         <translation>导入订阅</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="338" />
+        <location filename="../../app/main_window.py" line="342" />
+        <location filename="../../app/main_window.py" line="360" />
         <source>OPML files (*.opml *.xml);;All files (*)</source>
         <translation>OPML 文件 (*.opml *.xml);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="362" />
+        <location filename="../../app/main_window.py" line="352" />
+        <source>Exported {count} podcasts ({private} private feeds left out).</source>
+        <translation>已导出 {count} 个播客（未包含 {private} 个私有订阅）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="360" />
+        <source>Export subscriptions</source>
+        <translation>导出订阅</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="390" />
         <source>Refreshed {count} podcasts: {new} new episodes, {failed} failed.</source>
         <translation>已刷新 {count} 个播客：{new} 个新单集，{failed} 个失败。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="369" />
+        <location filename="../../app/main_window.py" line="397" />
         <source>Unsubscribed from {title}.</source>
         <translation>已取消订阅 {title}。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="376" />
+        <location filename="../../app/main_window.py" line="404" />
         <source>Imported {count} podcasts ({failed} failed).</source>
         <translation>已导入 {count} 个播客（{failed} 个失败）。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="388" />
+        <location filename="../../app/main_window.py" line="416" />
         <source>This episode has nothing to play.</source>
         <translation>此单集没有可播放的内容。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="436" />
+        <location filename="../../app/main_window.py" line="464" />
         <source>The transcript could not be loaded: {error}</source>
         <translation>无法加载文字稿：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="464" />
+        <location filename="../../app/main_window.py" line="492" />
         <source>Directory search is not available.</source>
         <translation>目录搜索不可用。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="490" />
+        <location filename="../../app/main_window.py" line="518" />
         <source>Download finished.</source>
         <translation>下载完成。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="503" />
+        <location filename="../../app/main_window.py" line="531" />
         <source>{title}: {message}</source>
         <translation>{title}：{message}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="504" />
+        <location filename="../../app/main_window.py" line="532" />
         <source>{title}: {new} new episodes</source>
         <translation>{title}：{new} 个新单集</translation>
     </message>

@@ -146,3 +146,40 @@ def test_download_shows_progress_and_can_be_paused_and_resumed(qtbot, app_window
     resumed = [r for r in feed_server.requests_for("/one.mp3") if "Range" in r.headers or "range" in r.headers]
     assert resumed, "the resumed download continued with a Range request"
     qtbot.waitUntil(lambda: any(model.row_at(r).downloaded for r in range(model.rowCount())), timeout=10_000)
+
+
+def test_episode_menu_marks_played_and_unplayed(qtbot, app_window, feed_server) -> None:
+    window = app_window.window
+    wait_for_message(qtbot, window, "new episodes", lambda: window.subscribe(feed_server.url("/feed.xml")))
+    page = window.library_page
+    model = page.episode_model
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=10_000)
+    page.episode_view.selectAll()
+    actions = {action.text(): action for action in page.episode_menu().actions() if action.text()}
+    assert "Play" not in actions  # two episodes selected: play one at a time
+    actions["Mark as played"].trigger()
+    qtbot.waitUntil(lambda: all(model.row_at(r).played for r in range(model.rowCount())), timeout=5_000)
+    assert model.rowCount() == 2
+    page.episode_view.clearSelection()
+    page.episode_view.setCurrentIndex(model.index(0, 0))
+    chosen = model.row_at(0).episode_id
+    actions = {action.text(): action for action in page.episode_menu().actions() if action.text()}
+    assert "Play" in actions
+    actions["Mark as unplayed"].trigger()
+    qtbot.waitUntil(lambda: [model.row_at(r).episode_id for r in range(2) if not model.row_at(r).played] == [chosen],
+                    timeout=5_000)
+
+
+def test_opml_export_leaves_private_feeds_out(qtbot, app_window, feed_server, tmp_path: Path) -> None:
+    window = app_window.window
+    base = feed_server.url("/").rstrip("/")
+    feed_server.add("/private.xml", Resource(body=podcast_feed(base, [("P one", "/one.mp3", 8)], title="Members"),
+                                            content_type="application/rss+xml"))
+    wait_for_message(qtbot, window, "new episodes", lambda: window.subscribe(feed_server.url("/feed.xml")))
+    wait_for_message(qtbot, window, "new episodes",
+                     lambda: window.subscribe(feed_server.url("/private.xml") + "?auth=t0ps3cr3t"))
+    target = tmp_path / "out.opml"
+    wait_for_message(qtbot, window, "Exported 1 podcasts (1 private", lambda: window.export_opml(target))
+    text = target.read_text(encoding="utf-8")
+    assert feed_server.url("/feed.xml") in text
+    assert "t0ps3cr3t" not in text and "private.xml" not in text
