@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
 
 from fastapi import HTTPException, Request, status
 from sqlalchemy import select
@@ -90,7 +89,8 @@ def held_for_review(db: Session, episode: InteractiveEpisode, user: User, text: 
     if episode.approval == "all":
         return True
     lowered = text.casefold()
-    if any(word in lowered for word in keywords(episode)):
+    # Whole words or phrases only: blocking "ass" must not hold "class".
+    if any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", lowered) for word in keywords(episode)):
         return True
     if episode.auto_moderation in ("standard", "strict") and _LINK.search(text):
         return True
@@ -139,9 +139,3 @@ def interaction_public(item: Interaction, author: str, *, report_count: int | No
 
 def username(db: Session, user_id: int) -> str:
     return db.scalar(select(User.username).where(User.id == user_id)) or "(deleted)"
-
-
-def window_problem(opens_at: datetime | None, closes_at: datetime | None) -> None:
-    """Checked by the wire types already; kept for pages that parse form fields themselves."""
-    if opens_at and closes_at and closes_at <= opens_at:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "closes_at must be after opens_at")

@@ -145,3 +145,15 @@ def test_blocked_listeners_cannot_vote(client: TestClient, world: World) -> None
     response = _vote(client, world.bob, poll["id"], [poll["options"][0]["id"]])
     assert response.status_code == 403  # type: ignore[attr-defined]
     assert _vote(client, world.alice, poll["id"], [poll["options"][0]["id"]]).status_code == 201  # type: ignore[attr-defined]
+
+
+def test_votes_need_a_live_session(client: TestClient, world: World, context: ServiceContext, app: FastAPI) -> None:
+    poll = world.poll(client)
+    option = poll["options"][0]["id"]
+    revoked = client.delete(f"/api/v1/sessions/{world.alice.session_id}", headers=world.alice.headers)
+    assert revoked.status_code == 204, revoked.text
+    before = settled_snapshot(app, context)
+    for headers in ({}, {"Authorization": "Bearer not-a-token"}, world.alice.headers):
+        response = client.post(f"/api/v1/polls/{poll['id']}/votes", headers=headers, json={"option_ids": [option]})
+        assert response.status_code == 401
+    assert settled_snapshot(app, context) == before
