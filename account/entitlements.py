@@ -143,8 +143,9 @@ class EntitlementStore:
     def fetch(self) -> VerifiedEntitlements:
         """The current list from the service, verified, then cached (in the keyring).
 
-        Raises :class:`EntitlementVerificationError` (nothing cached) when it does not verify,
-        plus the client's errors (not signed in, unreachable...).
+        Raises :class:`EntitlementVerificationError` (nothing cached) when it does not verify or
+        is older than the cached one (a replay), plus the client's errors (not signed in,
+        unreachable...).
         """
         key = self.pinned_key()
         body = self.client.call("GET", "/api/v1/entitlements")
@@ -154,6 +155,15 @@ class EntitlementStore:
             raise EntitlementVerificationError("The service sent an entitlement list in an unknown format.") \
                 from None
         entitlements = verify(signed, key)
+        try:
+            previous = self.cached()
+        except EntitlementVerificationError:
+            previous = None  # a damaged cache is replaced by the fresh, verified list
+        if previous is not None and entitlements.issued_at < previous.entitlements.issued_at:
+            # Correctly signed but older than one already seen: someone replays a list from
+            # before a purchase or a refund.
+            raise EntitlementVerificationError(
+                "The service sent an entitlement list older than the one already here; refusing it.")
         self.secrets.set(self._cache_key, signed.model_dump_json())
         return VerifiedEntitlements(entitlements, signed)
 

@@ -92,12 +92,24 @@ def _signout(_args: argparse.Namespace) -> int:
 
 
 def _status(_args: argparse.Namespace) -> int:
-    def body(_library: Library, client: ServiceClient) -> int:
+    def body(library: Library, client: ServiceClient) -> int:
         if client.session is None:
             print(f"not signed in to {client.service_url}")
             return 0
         user = client.me()
         print(f"signed in to {client.service_url} as {user.username} <{user.email}>")
+        from account.premium import REVOKED, PremiumFeeds
+        from app.cli.library import subscriptions_service
+        from interactive.outbox import OUTBOX_FILE, Outbox
+        from library.paths import resolve_paths
+
+        data = resolve_paths().data
+        feeds = PremiumFeeds(library, subscriptions_service(library), service_url=client.service_url,
+                             state_path=data / "account.sqlite3").feeds()
+        ended = sum(feed.state == REVOKED for feed in feeds)
+        print(f"{len(feeds)} premium shows on this device ({ended} no longer available)")
+        waiting = len(Outbox(data / OUTBOX_FILE, service_url=client.service_url).items("pending"))
+        print(f"{waiting} votes, comments or answers waiting to be sent")
         return 0
 
     return _with_client(body)

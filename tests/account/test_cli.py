@@ -86,6 +86,10 @@ def test_restore_prints_each_premium_show_and_never_its_private_address(
     assert "/feeds/" not in out  # no private address, not even its public stand-in
     assert main(["account", "restore"]) == 0
     assert "0 premium shows added, 1 already here" in capsys.readouterr().out
+    assert main(["account", "status"]) == 0
+    status = capsys.readouterr().out
+    assert "1 premium shows on this device (0 no longer available)" in status
+    assert "0 votes, comments or answers waiting to be sent" in status
 
 
 def test_sync_reports_what_it_sent(service: LiveService, http_server, monkeypatch, capsys, typed_password) -> None:

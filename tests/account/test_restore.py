@@ -167,3 +167,37 @@ def test_private_addresses_stay_out_of_logs_and_sign_out_clears_the_account_secr
         assert client.sign_out() is True
     left = {key for _service, key in memory_keyring.store}
     assert left == {podcast.auth_ref}  # the premium feed keeps working; the account is forgotten
+
+
+class _Replayer(httpx.BaseTransport):
+    """Someone who recorded an earlier (correctly signed) entitlement list and serves it again."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+        self.recorded: bytes | None = None
+        self.replay = False
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if request.url.path != "/api/v1/entitlements":
+            return response
+        body = response.read()
+        if self.replay and self.recorded is not None:
+            return httpx.Response(200, content=self.recorded, headers={"content-type": "application/json"})
+        self.recorded = self.recorded or body
+        return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+
+
+def test_a_replayed_older_list_is_refused(service: LiveService, http_server: LocalHTTPServer, library) -> None:
+    world = premium_world(service, http_server)
+    replayer = _Replayer()
+    with ServiceClient(service.url, transport=replayer) as client:
+        client.sign_in("listener", LISTENER_PASSWORD, device_name="desktop")
+        purchases = purchases_for(client, library)
+        purchases.restore()  # recorded while the show was bought
+        deliver(service.api, service.context, CHARGE_REFUNDED, world.reference)
+        assert [feed.show_id for feed in purchases.restore().revoked] == [world.show_id]
+        replayer.replay = True
+        with pytest.raises(EntitlementVerificationError, match="older"):
+            purchases.restore()
+    assert purchases.premium.revoked_podcast_ids() != set()
