@@ -110,6 +110,8 @@ class _Catalog:
     played: np.ndarray
     basis: np.ndarray | None = None
     reduced: np.ndarray | None = None
+    text_vectors: np.ndarray | None = None
+    """The encoder's own vectors (search compares queries with these); ``vectors`` when no adapter."""
 
 
 class RecommenderService:
@@ -211,12 +213,14 @@ class RecommenderService:
             vectors = item_space(text_vectors, self.adapter)
         else:
             vectors, present = np.zeros((len(episodes), 1), np.float32), np.zeros(len(episodes), bool)
+            text_vectors = vectors
         return _Catalog(
             key, episodes, np.ascontiguousarray(vectors), present, {e.id: row for row, e in enumerate(episodes)},
             podcast_ids=np.array([e.podcast_id for e in episodes], dtype=np.int64),
             published_s=np.array([_timestamp(e.published) for e in episodes], dtype=np.float64),
             durations_s=np.array([(e.duration_ms or 0) / 1000 for e in episodes], dtype=np.float64),
             played=np.array([e.played for e in episodes], dtype=bool),
+            text_vectors=text_vectors,
             **_reduced_view(vectors, present),
         )
 
@@ -402,7 +406,8 @@ class RecommenderService:
             why.setdefault(hit.id, set()).add("words")
         state = self._load(datetime.now(UTC))
         if self.encoder is not None and self.indexer is not None and state.present.any() and query.strip():
-            text_vectors, present = self.indexer.vectors_for([e.text for e in state.episodes])
+            assert self._catalog is not None and self._catalog.text_vectors is not None  # set by _load
+            text_vectors, present = self._catalog.text_vectors, state.present
             query_vector = self.encoder.embed([query])[0]
             similarity = np.where(present, text_vectors @ query_vector, -np.inf)
             for rank, row in enumerate(np.argsort(-similarity, kind="stable")[: max(limit * 3, 50)]):
