@@ -12,16 +12,20 @@ controller reports:
 - :meth:`PlaybackStore.record_event`: ``listening_events`` rows for the recommender.
 - :meth:`PlaybackStore.load_queue` / :meth:`PlaybackStore.save_queue`: ``queue_entries``.
 
-:func:`connect` hooks a controller (and its queue) to a store; :func:`create_engine` builds the VLC
-engine, falling back to the silent null engine when VLC is missing.
+:func:`connect` hooks a controller (and its queue) to a store; :func:`fetch_remote_chapters` gives
+episodes whose feed names a ``podcast:chapters`` document (and has no inline chapters) their
+chapters once it is fetched in the background; :func:`create_engine` builds the VLC engine,
+falling back to the silent null engine when VLC is missing.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -33,6 +37,9 @@ from player.controller import EpisodeMedia, PlaybackController, PositionCheckpoi
 from player.controller import ListeningEvent as PlayerEvent
 from player.engine import Engine, validate_rate
 from player.queue import PlayQueue
+
+if TYPE_CHECKING:
+    from library.episode_documents import EpisodeDocuments
 
 log = logging.getLogger(__name__)
 
@@ -227,11 +234,39 @@ def connect(controller: PlaybackController, store: PlaybackStore) -> None:
     controller.listening_event_occurred.connect(store.record_event)
 
 
+def fetch_remote_chapters(controller: PlaybackController, documents: EpisodeDocuments) -> None:
+    """When an episode without chapters starts, fetch its ``podcast:chapters`` document (through
+    the document cache, with the feed limits) on a background thread and hand the chapters to
+    the controller: playback never waits for the network, and a document that cannot be had
+    only costs the chapters (logged)."""
+
+    def started(media: EpisodeMedia) -> None:
+        if media.chapters:
+            return  # the feed's inline chapters or the file's own come first
+        threading.Thread(target=load, args=(media.episode_id,), name=f"chapters-{media.episode_id}",
+                         daemon=True).start()
+
+    def load(episode_id: int) -> None:
+        try:
+            marks = documents.chapter_marks(episode_id)
+        except CastwiseError as error:
+            log.info("chapters of episode %s not loaded: %s", episode_id, error.message)
+            return
+        except Exception:  # a bug here must not reach the listener: the episode plays on
+            log.exception("chapters of episode %s not loaded", episode_id)
+            return
+        if marks:
+            controller.set_chapters(episode_id, marks)
+
+    controller.episode_started.connect(started)
+
+
 def build_controller(
-    library: Library, engine: Engine, **options: object
+    library: Library, engine: Engine, *, documents: EpisodeDocuments | None = None, **options: object
 ) -> tuple[PlaybackController, PlaybackStore]:
     """A controller over ``engine`` with the stored queue, resolving episodes from the library
-    and storing what it reports. ``options`` go to :class:`PlaybackController`."""
+    and storing what it reports; with ``documents``, chapters documents are fetched in the
+    background (:func:`fetch_remote_chapters`). ``options`` go to :class:`PlaybackController`."""
     store = PlaybackStore(library)
     controller = PlaybackController(
         engine,
@@ -240,6 +275,8 @@ def build_controller(
         **options,  # type: ignore[arg-type]
     )
     connect(controller, store)
+    if documents is not None:
+        fetch_remote_chapters(controller, documents)
     return controller, store
 
 

@@ -18,7 +18,8 @@ Hooks:
 - ``listening_event_occurred(ListeningEvent)``: play, pause, seek, skip, rate_change, complete.
 - ``position_changed(position_ms, duration_ms | None)``: every tick while an episode is open.
 - ``episode_started(EpisodeMedia)``, ``episode_completed(episode_id)``,
-  ``chapter_changed(index, Chapter)``, ``error_occurred(episode_id, PlaybackError)``,
+  ``chapter_changed(index, Chapter)``, ``chapters_changed(episode_id, list[Chapter])`` (chapters
+  that arrived after the episode opened, see :meth:`PlaybackController.set_chapters`), ``error_occurred(episode_id, PlaybackError)``,
   ``sleep_timer_fired()``, ``playback_finished()`` (an episode ended and nothing follows: the
   queue is empty, auto-advance is off, or a sleep timer stopped at the end).
 """
@@ -30,7 +31,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from player.chapters import Chapter, chapter_at, next_chapter_start, previous_chapter_start, sort_chapters
 from player.engine import Engine, PlaybackError, PlaybackState, validate_rate, validate_volume
@@ -175,6 +176,7 @@ class PlaybackController:
         self.episode_started: Hook[[EpisodeMedia]] = Hook("episode_started")
         self.episode_completed: Hook[[int]] = Hook("episode_completed")
         self.chapter_changed: Hook[[int, Chapter]] = Hook("chapter_changed")
+        self.chapters_changed: Hook[[int, list[Chapter]]] = Hook("chapters_changed")
         self.error_occurred: Hook[[int, PlaybackError]] = Hook("error_occurred")
         self.sleep_timer_fired: Hook[[]] = Hook("sleep_timer_fired")
         self.playback_finished: Hook[[]] = Hook("playback_finished")
@@ -236,6 +238,21 @@ class PlaybackController:
                 self.engine.play()
                 self._record(EventKind.PLAY, media.start_ms)
             self.episode_started.emit(media)
+
+    def set_chapters(self, episode_id: int, chapters: Sequence[tuple[int, str]]) -> bool:
+        """Give the open episode chapters that arrived after it started (e.g. a chapters document
+        fetched in the background), as (start ms, title). Ignored, returning False, when
+        ``episode_id`` is no longer the open episode. Fires ``chapters_changed`` on the calling
+        thread; ``chapter_changed`` follows on the next tick."""
+        with self._lock:
+            current = self._current
+            if current is None or current.media.episode_id != episode_id:
+                return False
+            current.media = replace(current.media, chapters=tuple(chapters))
+            current.chapters = current.media.sorted_chapters()
+            current.chapter_index = -1  # so the next tick announces the chapter playing now
+            self.chapters_changed.emit(episode_id, list(current.chapters))
+            return True
 
     def play(self) -> None:
         """Play or resume the open episode (after the end, from the start)."""

@@ -173,3 +173,72 @@ def test_the_queue_survives_a_restart_and_auto_advance_plays_it(
             controller.quit()
     assert started == [third, second]
     assert store.load_queue() == [first]
+
+
+CORPUS_CHAPTERS = Path("/work/shared/corpus/chapters/podcastns/podcastns_example.json")
+
+
+def test_a_chapters_document_is_fetched_in_the_background_and_cached(
+    library: Library, clip: Clip, http_server: LocalHTTPServer
+) -> None:
+    import json
+    import threading
+
+    from library.documents import DocumentCache
+    from library.episode_documents import EpisodeDocuments
+    from library.feeds.fetch import fetch_document
+    from library.subscriptions import Subscriptions
+    from tests.library.feedfactory import Feed, Item, day
+
+    audio = http_server.add("/chaptered.mp3", Resource.from_file(clip.path, "audio/mpeg"))
+    chapters_url = http_server.add("/chaptered.json", Resource.from_file(CORPUS_CHAPTERS, "application/json"))
+    feed = Feed(items=[Item("Chaptered", guid="chaptered", enclosure=audio, published=day(1), extra=(
+        f'<podcast:chapters url="{chapters_url}" type="application/json+chapters"/>'))])
+    feed_url = http_server.add("/chaptered.xml", Resource(body=feed.xml(), content_type="application/rss+xml"))
+    Subscriptions(library).subscribe(feed_url)
+    with library.session() as session:
+        episode_id = session.scalars(select(Episode.id).where(Episode.guid == "chaptered")).one()
+    expected = [(round(item["startTime"] * 1000), item["title"])
+                for item in json.loads(CORPUS_CHAPTERS.read_bytes())["chapters"]]
+
+    # The network is held back until the episode plays: playback must not wait for it.
+    gate = threading.Event()
+
+    def held_fetch(url: str, max_bytes: int, deadline_s: float) -> bytes:
+        assert gate.wait(30.0)
+        return fetch_document(url, max_bytes, deadline_s)
+
+    cache = DocumentCache(fetcher=held_fetch)
+    arrived = threading.Event()
+    engine = VlcEngine(extra_options=("--aout=adummy",))
+    controller, store = build_controller(library, engine, auto_advance=False, documents=EpisodeDocuments(library, cache))
+    controller.chapters_changed.connect(lambda _episode_id, _chapters: arrived.set())
+    ticker = Ticker(controller).start()
+    try:
+        media = store.media_for(episode_id)
+        assert media is not None and list(media.chapters) == []
+        controller.open(media)
+        wait_until(lambda: engine.state is EngineState.PLAYING)
+        assert controller.chapters == [] and not arrived.is_set()
+        gate.set()
+        assert arrived.wait(15.0)
+        assert [(chapter.start_ms, chapter.title) for chapter in controller.chapters] == expected
+        wait_until(lambda: controller.current_chapter() == 0)  # "Intro" plays at the start
+    finally:
+        ticker.stop()
+        controller.quit()
+
+    # Played again later: the chapters come from the cache, not from the server.
+    again, store = build_controller(library, VlcEngine(extra_options=("--aout=adummy",)), auto_advance=False,
+                                    documents=EpisodeDocuments(library, DocumentCache(cache.folder)))
+    arrived.clear()
+    again.chapters_changed.connect(lambda _episode_id, _chapters: arrived.set())
+    try:
+        media = store.media_for(episode_id)
+        assert media is not None
+        again.open(media)
+        assert arrived.wait(15.0)
+        assert [(chapter.start_ms, chapter.title) for chapter in again.chapters] == expected
+    finally:
+        again.quit()
+    assert len([r for r in http_server.requests_for("/chaptered.json") if r.method == "GET"]) == 1

@@ -153,6 +153,26 @@ def test_chapter_navigation_and_chapter_changes(harness: Harness) -> None:
     assert changes == [(1, "Interview"), (0, "Intro"), (2, "Outro")]
 
 
+def test_chapters_that_arrive_after_the_start_are_used_for_the_open_episode_only(harness: Harness) -> None:
+    announced: list[tuple[int, list[str]]] = []
+    changes: list[str] = []
+    harness.controller.chapters_changed.connect(
+        lambda episode, chapters: announced.append((episode, [c.title for c in chapters])))
+    harness.controller.chapter_changed.connect(lambda _index, chapter: changes.append(chapter.title))
+    harness.controller.open(MEDIA[2])  # no chapters of its own
+    harness.run(2)
+    assert harness.controller.next_chapter() is False
+    assert harness.controller.set_chapters(1, CHAPTERS) is False  # not the open episode
+    assert harness.controller.set_chapters(2, [(30_000, "Later"), (0, "Start")]) is True
+    assert announced == [(2, ["Start", "Later"])]
+    harness.run(0.5)
+    assert changes == ["Start"]  # the chapter playing now is announced on the next tick
+    assert harness.controller.next_chapter() is True
+    assert harness.controller.position_ms() == 30_000
+    assert harness.controller.current is not None and list(harness.controller.current.chapters) == [
+        (30_000, "Later"), (0, "Start")]
+
+
 def test_speed_comes_from_the_episode_then_the_podcast_and_changes_are_recorded(harness: Harness) -> None:
     harness.controller.open(MEDIA[2])  # the podcast's default: 1.5x
     assert harness.engine.rate == 1.5
