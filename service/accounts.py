@@ -196,19 +196,46 @@ def export(db: Session, *, user: User) -> dict[str, Any]:
 
 
 def delete_account(db: Session, context: ServiceContext, *, user: User) -> None:
-    """Delete the account and everything that belongs to it, uploaded media included.
+    """Delete the account and everything that belongs to it, without taking anything from
+    other listeners.
 
-    Shows the account created go too (with their prices; other listeners' purchases of them go
-    with them, as the creator's catalogue no longer exists).
+    The account's own sessions, passwords, claims, sync data, purchases and entitlements go. Its
+    shows that nobody else ever bought go too, with their prices and uploaded media. A show that
+    other listeners bought (any purchase record) stays as an *orphaned* show, as a store sells
+    nothing more but keeps delivering what it sold: no owner (``owner_id`` null,
+    ``owner_left_at`` set), every price withdrawn, the private source feed address forgotten.
+    While a listener still holds a live entitlement or a pending checkout, its premium episodes
+    and media stay so they go on being served; otherwise (only refunded, disputed or cancelled
+    purchases are left) the uploaded media are deleted and the episodes keep only their titles,
+    as the record of what was bought. Other listeners' purchase records and entitlements are
+    never touched. A creator who later proves control of the feed takes an orphaned show over
+    (see ``service.claims``).
     """
-    from service.models import PremiumEpisode
+    from service.models import PremiumEpisode, Price
 
-    storage_keys = db.scalars(select(PremiumEpisode.storage_key).join(Show, Show.id == PremiumEpisode.show_id)
-                              .where(Show.owner_id == user.id, PremiumEpisode.storage_key.is_not(None))).all()
-    show_ids = select(Show.id).where(Show.owner_id == user.id)
-    # Purchases reference prices with RESTRICT: remove purchases of this creator's shows first.
-    db.execute(delete(Entitlement).where(or_(Entitlement.user_id == user.id, Entitlement.show_id.in_(show_ids))))
-    db.execute(delete(Purchase).where(or_(Purchase.user_id == user.id, Purchase.show_id.in_(show_ids))))
+    now = utcnow()
+    db.execute(delete(Entitlement).where(Entitlement.user_id == user.id))
+    db.execute(delete(Purchase).where(Purchase.user_id == user.id))
+    owned = select(Show.id).where(Show.owner_id == user.id)
+    bought = set(db.scalars(select(Purchase.show_id).where(Purchase.show_id.in_(owned)).distinct()))
+    served = set(db.scalars(select(Entitlement.show_id).where(Entitlement.show_id.in_(bought),
+                                                              Entitlement.revoked_at.is_(None)).distinct()))
+    served |= set(db.scalars(select(Purchase.show_id).where(Purchase.show_id.in_(bought),
+                                                            Purchase.status == "pending").distinct()))
+    unserved = bought - served
+    # Media of shows that go entirely, and of kept shows nobody can receive any more.
+    doomed_media = or_(PremiumEpisode.show_id.in_(select(Show.id).where(Show.owner_id == user.id,
+                                                                         Show.id.not_in(bought))),
+                       PremiumEpisode.show_id.in_(unserved))
+    storage_keys = db.scalars(select(PremiumEpisode.storage_key).where(doomed_media,
+                                                                       PremiumEpisode.storage_key.is_not(None))).all()
+    if bought:
+        db.execute(update(PremiumEpisode).where(PremiumEpisode.show_id.in_(unserved))
+                   .values(storage_key=None, source_media_url=None))
+        db.execute(update(Price).where(Price.show_id.in_(bought), Price.active.is_(True)).values(active=False))
+        db.execute(update(Show).where(Show.id.in_(bought))
+                   .values(owner_id=None, owner_left_at=now, source_feed_url=None))
+    db.execute(delete(Show).where(Show.owner_id == user.id))
     db.execute(delete(User).where(User.id == user.id))
     db.commit()
     for key in storage_keys:

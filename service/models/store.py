@@ -12,6 +12,15 @@ from service.db import Base, UTCDateTime, utcnow
 
 
 class FeedClaim(Base):
+    """A creator's request to own the show at ``feed_url``.
+
+    ``status`` is one of :data:`CLAIM_STATUSES`: ``pending`` until the token is seen in the feed;
+    ``verified`` when the claimant owns the show; ``awaiting-approval`` when the token was seen but
+    another creator already owns the show (an operator decides, see ``service.claims``);
+    ``rejected`` when an operator refused it; ``transferred`` for the previous owner's claim after
+    an approved transfer.
+    """
+
     __tablename__ = "feed_claims"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -20,6 +29,17 @@ class FeedClaim(Base):
     token: Mapped[str] = mapped_column(String(64), unique=True)
     show_id: Mapped[int | None] = mapped_column(ForeignKey("shows.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), default="pending", server_default="pending")
+    previous_owner_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Who owned the show when this claim asked to take it over (kept for the record even if
+    that account is later deleted, so no foreign key)."""
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    """When the token was last seen in the feed."""
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    """When an operator approved or rejected a takeover."""
+
+
+CLAIM_STATUSES = ("pending", "verified", "awaiting-approval", "rejected", "transferred")
 
 
 class Show(Base):
@@ -28,7 +48,11 @@ class Show(Base):
     __tablename__ = "shows"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True,
+                                                 nullable=True)
+    """Null once the creator deleted their account while listeners still held purchases: the show
+    is then frozen (nothing on sale) but keeps serving what was bought."""
+    owner_left_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     title: Mapped[str] = mapped_column(String(500))
     feed_url: Mapped[str] = mapped_column(Text, unique=True)
     description: Mapped[str] = mapped_column(Text, default="")

@@ -3,6 +3,7 @@ deletion. Each test runs on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from fastapi.testclient import TestClient
@@ -10,8 +11,11 @@ from sqlalchemy import func, select
 
 from service.context import ServiceContext
 from service.mailer import OutboxMailer
-from service.models import User
+from service.models import PremiumEpisode, Show, User
 from tests.service.conftest import sign_in, sign_up
+from tests.service.rows import rows_owned_by
+from tests.service.world import AUDIO, build_store, claim_show, upload
+from tests.support.httpserver import LocalHTTPServer
 
 
 def _mail_token(context: ServiceContext, subject_word: str) -> str:
@@ -202,3 +206,45 @@ def test_the_mailed_links_work_in_the_pages(client: TestClient, context: Service
     assert done.status_code == 200 and "Sign in with it now" in done.text
     sign_in(client, "alice", password="fresh-long-password")
     assert client.post("/reset-password", data={"token": reset, "new_password": "again-long-password"}).status_code == 400
+
+
+def test_a_creator_leaving_keeps_what_listeners_bought(client: TestClient, context: ServiceContext,
+                                                       http_server: LocalHTTPServer) -> None:
+    """Deleting a creator's account takes nothing from listeners who paid: their purchases,
+    entitlements, private feed and media stay; nothing more is sold; the creator's unsold show
+    and its uploaded media are gone."""
+    store = build_store(client, context, http_server)
+    _, unsold_show = claim_show(client, http_server, store.creator, title="Unsold", path="/unsold.xml")
+    unsold_episode = upload(client, store.creator, unsold_show, title="Nobody bought me")
+    with context.sessions() as db:
+        unsold_key = db.get(PremiumEpisode, unsold_episode).storage_key
+    assert unsold_key and context.storage.path(unsold_key) is not None
+    purchases_before = client.get("/api/v1/purchases", headers=store.listener.headers).json()
+    [entitlement] = json.loads(client.get("/api/v1/entitlements", headers=store.listener.headers).json()["payload"])[
+        "entitlements"]
+
+    gone = client.request("DELETE", "/api/v1/account", headers=store.creator.headers,
+                          json={"password": store.creator.password})
+    assert gone.status_code == 204
+
+    assert client.get("/api/v1/purchases", headers=store.listener.headers).json() == purchases_before
+    [kept] = json.loads(client.get("/api/v1/entitlements", headers=store.listener.headers).json()["payload"])[
+        "entitlements"]
+    assert (kept["show_id"], kept["show_title"]) == (entitlement["show_id"], "Deep Dives")
+    feed = client.get(kept["private_feed_url"].removeprefix("http://testserver"))
+    assert feed.status_code == 200 and b"<title>Bonus episode</title>" in feed.content
+    media_path = re.search(rb'url="http://testserver([^"]+)"', feed.content).group(1).decode().replace("&amp;", "&")
+    media = client.get(media_path)
+    assert media.status_code == 200 and media.content == AUDIO
+
+    # Nothing of the departed creator is on sale any more.
+    assert client.get("/api/v1/store/prices").json() == []
+    newcomer = sign_up(client, "newcomer")
+    assert client.post("/api/v1/checkout", headers=newcomer.headers,
+                       json={"price_id": store.price_id}).status_code == 404
+    with context.sessions() as db:
+        assert rows_owned_by(db, store.creator.id) == {}
+        assert db.get(Show, unsold_show) is None
+        orphan = db.get(Show, store.show_id)
+        assert orphan is not None and orphan.owner_id is None and orphan.owner_left_at is not None
+    assert context.storage.path(unsold_key) is None  # the unsold upload was deleted
