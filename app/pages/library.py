@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (
     QListView,
     QMenu,
     QProgressBar,
+    QPushButton,
     QSplitter,
+    QStackedLayout,
     QToolButton,
     QTreeView,
     QVBoxLayout,
@@ -29,6 +31,7 @@ from app.models.episodes import EpisodeColumn, EpisodeFilter, EpisodeListModel, 
 from app.models.podcasts import PodcastListModel, PodcastRole, PodcastSortFilterProxy
 from app.models.rows import EpisodeRow, PodcastRow
 from app.tasks import TaskRunner
+from app.widgets.empty_state import EmptyState
 
 ALL_NEW_LIMIT = 5_000
 """"All new episodes" lists at most this many of the newest unplayed episodes."""
@@ -75,10 +78,22 @@ class LibraryPage(QWidget):
             artwork.artwork_ready.connect(self.podcast_model.set_artwork)
 
     def _setup_ui(self) -> None:
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self._stack = QStackedLayout(self)
+        self._stack.setContentsMargins(0, 0, 0, 0)
+        self.welcome = EmptyState(
+            self.tr("Welcome to Castwise"),
+            self.tr("Subscribe to a podcast by its feed address, import your subscriptions from another "
+                    "app as OPML, or find shows in Search."),
+            self.tr("Subscribe by URL…"),
+        )
+        self.welcome.action_clicked.connect(self.subscribe_requested)
+        welcome_import = QPushButton(self.tr("Import OPML…"))
+        welcome_import.clicked.connect(self.import_opml_requested)
+        self.welcome.layout().insertWidget(4, welcome_import, 0, Qt.AlignmentFlag.AlignHCenter)
+        self._stack.addWidget(self.welcome)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        layout.addWidget(splitter)
+        self._stack.addWidget(splitter)
+        self._stack.setCurrentIndex(1)
 
         left = QWidget()
         left.setMaximumWidth(230)
@@ -258,6 +273,7 @@ class LibraryPage(QWidget):
     # -- slots ----------------------------------------------------------------------------------
     def _on_podcasts_loaded(self, rows: list[PodcastRow]) -> None:
         self.podcast_model.set_rows(rows)
+        self._stack.setCurrentIndex(1 if rows else 0)  # a new listener sees how to begin
         if self._artwork is not None:
             for row in rows:
                 self._artwork.request(row.image_url)

@@ -244,148 +244,168 @@
 <context>
     <name>LibraryPage</name>
     <message>
-        <location filename="../../app/pages/library.py" line="88" />
+        <location filename="../../app/pages/library.py" line="84" />
+        <source>Welcome to Castwise</source>
+        <translation>欢迎使用 Castwise</translation>
+    </message>
+    <message>
+        <location filename="../../app/pages/library.py" line="85" />
+        <source>Subscribe to a podcast by its feed address, import your subscriptions from another app as OPML, or find shows in Search.</source>
+        <translation>通过订阅源地址订阅播客，以 OPML 从其他应用导入订阅，或在“搜索”中查找节目。</translation>
+    </message>
+    <message>
+        <location filename="../../app/pages/library.py" line="87" />
+        <source>Subscribe by URL…</source>
+        <translation>通过 URL 订阅…</translation>
+    </message>
+    <message>
+        <location filename="../../app/pages/library.py" line="90" />
+        <source>Import OPML…</source>
+        <translation>导入 OPML…</translation>
+    </message>
+    <message>
+        <location filename="../../app/pages/library.py" line="103" />
         <source>Subscribe by URL</source>
         <translation>通过 URL 订阅</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="89" />
+        <location filename="../../app/pages/library.py" line="104" />
         <source>Import OPML</source>
         <translation>导入 OPML</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="90" />
+        <location filename="../../app/pages/library.py" line="105" />
         <source>Refresh all podcasts</source>
         <translation>刷新所有播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="91" />
+        <location filename="../../app/pages/library.py" line="106" />
         <source>Unsubscribe</source>
         <translation>取消订阅</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="94" />
+        <location filename="../../app/pages/library.py" line="109" />
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="96" />
+        <location filename="../../app/pages/library.py" line="111" />
         <source>Show podcasts as a grid</source>
         <translation>以网格显示播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="99" />
+        <location filename="../../app/pages/library.py" line="114" />
         <source>Sort podcasts</source>
         <translation>播客排序</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="100" />
+        <location filename="../../app/pages/library.py" line="115" />
         <source>A–Z</source>
         <translation>按名称</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="101" />
+        <location filename="../../app/pages/library.py" line="116" />
         <source>New episodes</source>
         <translation>新单集数</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="110" />
+        <location filename="../../app/pages/library.py" line="125" />
         <source>Refresh progress</source>
         <translation>刷新进度</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="114" />
+        <location filename="../../app/pages/library.py" line="129" />
         <source>All new episodes</source>
         <translation>所有新单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="124" />
+        <location filename="../../app/pages/library.py" line="139" />
         <source>Podcasts</source>
         <translation>播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="138" />
-        <location filename="../../app/pages/library.py" line="139" />
+        <location filename="../../app/pages/library.py" line="153" />
+        <location filename="../../app/pages/library.py" line="154" />
         <source>Filter episodes</source>
         <translation>筛选单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="143" />
+        <location filename="../../app/pages/library.py" line="158" />
         <source>Show episodes</source>
         <translation>显示单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="145" />
+        <location filename="../../app/pages/library.py" line="160" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="146" />
+        <location filename="../../app/pages/library.py" line="161" />
         <source>Unplayed</source>
         <translation>未播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="147" />
+        <location filename="../../app/pages/library.py" line="162" />
         <source>In progress</source>
         <translation>收听中</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="148" />
+        <location filename="../../app/pages/library.py" line="163" />
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="149" />
+        <location filename="../../app/pages/library.py" line="164" />
         <source>Played</source>
         <translation>已播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="164" />
+        <location filename="../../app/pages/library.py" line="179" />
         <source>Episodes</source>
         <translation>单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="241" />
+        <location filename="../../app/pages/library.py" line="256" />
         <source>Refreshing %v of %m</source>
         <translation>正在刷新 %v / %m</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="250" />
+        <location filename="../../app/pages/library.py" line="265" />
         <source>{title}: {error}</source>
         <translation>{title}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="318" />
+        <location filename="../../app/pages/library.py" line="334" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="319" />
+        <location filename="../../app/pages/library.py" line="335" />
         <source>Add to Up Next</source>
         <translation>加入待播</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="320" />
+        <location filename="../../app/pages/library.py" line="336" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="322" />
+        <location filename="../../app/pages/library.py" line="338" />
         <source>Mark as played</source>
         <translation>标记为已播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="323" />
+        <location filename="../../app/pages/library.py" line="339" />
         <source>Mark as unplayed</source>
         <translation>标记为未播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="343" />
+        <location filename="../../app/pages/library.py" line="359" />
         <source>{count} episodes</source>
         <translation>{count} 个单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="344" />
+        <location filename="../../app/pages/library.py" line="360" />
         <source>{shown} of {total} episodes</source>
         <translation>{shown} / {total} 个单集</translation>
     </message>

@@ -22,7 +22,10 @@ def subscribe(qtbot, window, url: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_subscribe_shows_the_podcast_and_its_episodes(qtbot, app_window, feed_server) -> None:
     window = app_window.window
+    qtbot.waitUntil(lambda: window.library_page.welcome.isVisible(), timeout=5_000)  # an empty library
     subscribe(qtbot, window, feed_server.url("/feed.xml"))
+    assert not window.library_page.welcome.isVisible()
+    assert window.library_page.episode_view.isVisible()
     podcasts = window.library_page.podcast_model
     assert podcasts.data(podcasts.index(0, 0), PodcastRole.ROW).title == "Castwise Test Radio"
     assert episode_titles(window) == ["Episode Two", "Episode One"]  # newest first
