@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 
 from service import feedxml, store
 from service.deps import ContextDep, ObjectId, SessionDep, not_found
-from service.fetch import FetchError, check_url
+from service.fetch import FetchError, FetchUnreachable, open_stream
 from service.models import Entitlement, PremiumEpisode, Show, User
 
 router = APIRouter(tags=["private feeds"])
@@ -77,22 +77,26 @@ def media(episode_id: ObjectId, request: Request, context: ContextDep, db: Sessi
         if remote is None:
             raise not_found()
         return RedirectResponse(remote, status_code=302, headers={"Cache-Control": "private, no-store"})
-    return _proxy(context, episode.source_media_url or "", request.headers.get("range"), episode.media_type)
+    if not episode.source_media_url:  # media deleted with a departed creator's account
+        raise not_found()
+    return _proxy(context, episode.source_media_url, request.headers.get("range"), episode.media_type)
 
 
 def _proxy(context: ContextDep, url: str, byte_range: str | None, media_type: str) -> Response:
-    """Stream a mirrored episode from the creator's private host (the listener never sees its URL)."""
-    try:
-        check_url(url, allow_internal=context.settings.allow_internal_fetch)
-    except FetchError:
-        raise not_found() from None
-    client = httpx.Client(timeout=context.settings.fetch_timeout_s, follow_redirects=True, trust_env=False)
+    """Stream a mirrored episode from the creator's private host (the listener never sees its URL).
+
+    Every hop is resolved once, checked and pinned (``service.fetch``), redirects included.
+    """
+    client = httpx.Client(timeout=context.settings.fetch_timeout_s, follow_redirects=False, trust_env=False)
     headers = {"Range": byte_range} if byte_range else {}
     try:
-        upstream = client.send(client.build_request("GET", url, headers=headers), stream=True)
-    except httpx.HTTPError:
+        upstream = open_stream(client, url, allow_internal=context.settings.allow_internal_fetch, headers=headers)
+    except FetchUnreachable:
         client.close()
         return Response("the creator's media host is unreachable", status_code=502)
+    except FetchError:  # refused: an internal address, a bad scheme, too many redirects
+        client.close()
+        raise not_found() from None
     if upstream.status_code not in (200, 206):
         upstream.close()
         client.close()
