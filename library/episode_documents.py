@@ -86,6 +86,12 @@ class EpisodeDocuments:
         self._index(episode_id, cues, url, entry.get("language"))
         return cues
 
+    def forget_transcript(self, episode_id: int) -> None:
+        """Drop the cached copy of the episode's transcript, so the next read fetches it again."""
+        _url, _type, entry = self._episode(episode_id)
+        if entry is not None:
+            self.cache.remove(str(entry["url"]))
+
     def _index(self, episode_id: int, cues: list[Cue], url: str, language: object) -> None:
         text = transcript_text(cues)
         with self.library.transaction() as session:

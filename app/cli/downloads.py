@@ -166,13 +166,16 @@ def _downloader(library: Any, parallel: int, *, quiet: bool = False) -> tuple[An
     from app.cli.library import subscriptions_service
     from library.downloads import DownloadManager
     from library.downloads.episodes import EpisodeDownloads
+    from library.episode_documents import EpisodeDocuments
     from library.settings import DOWNLOAD_FOLDER, Settings
 
     folder = Settings(library).get(DOWNLOAD_FOLDER)
     manager = DownloadManager(max_concurrent=parallel)
     # A basic-auth private feed's audio needs the feed's credentials (from the keyring).
+    # Chapters and transcripts are fetched with each download, so they work offline.
     downloads = EpisodeDownloads(library, manager, folder=Path(folder) if folder else None,
-                                 headers_for=subscriptions_service(library).enclosure_headers)
+                                 headers_for=subscriptions_service(library).enclosure_headers,
+                                 documents=EpisodeDocuments(library))
     progress = _ProgressLine(quiet=quiet)
     manager.progressed.connect(progress.on_progress)
     manager.state_changed.connect(progress.on_state_changed)
@@ -200,6 +203,7 @@ def _wait_and_report(library: Any, downloads: Any, handles: list[Any], progress:
             line = f"failed      {title}: {message}"
         if not quiet:
             print(line, flush=True)
+    downloads.wait_for_documents(timeout_s=60.0)
     return results
 
 

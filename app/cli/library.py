@@ -1,4 +1,5 @@
-"""Library commands: ``subscribe``, ``unsubscribe``, ``refresh``, ``list``, ``episodes``, ``search``.
+"""Library commands: ``subscribe``, ``unsubscribe``, ``refresh``, ``list``, ``episodes``, ``search``,
+``transcript``.
 
 PODCAST arguments take the id ``castwise list`` prints, a feed URL or a ``podcast:guid``
 (see :mod:`library.db.lookup`). Errors print one line on stderr and exit with status 1; nothing
@@ -36,6 +37,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     unsubscribe = subparsers.add_parser("unsubscribe", help="remove a podcast and its episodes from the library")
     unsubscribe.add_argument("podcast", metavar="PODCAST", help="library id, feed URL or podcast:guid")
     unsubscribe.set_defaults(handler=_unsubscribe)
+
+    transcript = subparsers.add_parser(
+        "transcript", help="print an episode's transcript (fetched once, then searchable)",
+        description="Print the episode's podcast:transcript as text; `castwise search` then finds the "
+                    "episode by the words said in it.")
+    transcript.add_argument("episode", metavar="EPISODE", help="episode id, guid or enclosure URL")
+    transcript.add_argument("--refresh", action="store_true", help="fetch the document again")
+    transcript.set_defaults(handler=_transcript)
 
     refresh = subparsers.add_parser("refresh", help="check feeds for new episodes")
     refresh.add_argument("podcasts", metavar="PODCAST", nargs="*", help="podcasts to refresh (default: all)")
@@ -331,6 +340,27 @@ def _episodes(args: argparse.Namespace) -> int:
         for episode, state in rows:
             mark = "✓" if state and state.played else ("…" if state and state.position_ms else " ")
             print(f"{episode.id:>8} {mark} {_date(episode.published)}  {_duration(episode.duration_ms):>8}  {episode.title}")
+        return 0
+
+    return run_with_library(body)
+
+
+def _transcript(args: argparse.Namespace) -> int:
+    def body(library: Library) -> int:
+        from library.cues_merge import transcript_text
+        from library.db.lookup import resolve_episode
+        from library.episode_documents import EpisodeDocuments
+
+        with library.session() as session:
+            episode = resolve_episode(session, args.episode)
+            episode_id, title = episode.id, episode.title
+        documents = EpisodeDocuments(library)
+        if args.refresh:
+            documents.forget_transcript(episode_id)
+        cues = documents.transcript(episode_id)
+        if cues is None:
+            return _error(f"“{title}” has no transcript.")
+        print(transcript_text(cues))
         return 0
 
     return run_with_library(body)

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
@@ -33,6 +34,9 @@ from library.downloads.progress import DownloadProgress, DownloadState
 from library.downloads.transfer import PartialFile
 from library.errors import NotFoundError
 from library.paths import resolve_paths
+
+if TYPE_CHECKING:
+    from library.episode_documents import EpisodeDocuments
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +60,21 @@ class EpisodeDownloads:
 
     Rows are written on every state change and, while bytes flow, at most every
     ``save_interval_s`` seconds per download (the GUI gets live progress from the manager's
-    hooks, not from the database).
+    hooks, not from the database). With ``documents``, each finished download's chapters and
+    transcript documents are fetched too (on a background thread; the transcript is indexed for
+    search), so they work offline; :meth:`wait_for_documents` waits for those fetches.
     """
 
     def __init__(self, library: Library, manager: DownloadManager, *, folder: Path | None = None,
-                 headers_for: HeadersFor | None = None, save_interval_s: float = 5.0) -> None:
+                 headers_for: HeadersFor | None = None, save_interval_s: float = 5.0,
+                 documents: EpisodeDocuments | None = None) -> None:
         self.library = library
         self.manager = manager
         self.folder = folder or (library.paths or resolve_paths()).downloads
         self.headers_for = headers_for
         self.save_interval_s = save_interval_s
+        self.documents = documents
+        self._prefetches: list[threading.Thread] = []
         self._lock = threading.Lock()
         self._starting = threading.Lock()
         self._episode_by_target: dict[Path, int] = {}
@@ -185,6 +194,29 @@ class EpisodeDownloads:
                 tombstone(row)
         with self._lock:
             self._last_saved[episode_id] = time.monotonic()
+        if progress.state is DownloadState.COMPLETED and self.documents is not None:
+            self._prefetch_documents(episode_id, self.documents)
+
+    def _prefetch_documents(self, episode_id: int, documents: EpisodeDocuments) -> None:
+        # Off the manager's observer thread: other downloads' states must not wait on a fetch.
+        def fetch() -> None:
+            try:
+                documents.prefetch(episode_id)
+            except Exception:  # housekeeping: the download itself succeeded
+                log.exception("prefetching the documents of episode %s failed", episode_id)
+
+        thread = threading.Thread(target=fetch, name=f"documents-{episode_id}", daemon=True)
+        with self._lock:
+            self._prefetches = [alive for alive in self._prefetches if alive.is_alive()] + [thread]
+        thread.start()
+
+    def wait_for_documents(self, timeout_s: float | None = None) -> None:
+        """Wait (up to ``timeout_s`` seconds in all) for the document fetches of finished downloads."""
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        with self._lock:
+            threads = list(self._prefetches)
+        for thread in threads:
+            thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
 
     def _on_manager_progressed(self, progress: DownloadProgress) -> None:
         episode_id = self._episode_for(progress)
