@@ -146,6 +146,7 @@ def _recommend(args: argparse.Namespace) -> int:
                 service.forget()
                 print("erased the listening profile and the embedding cache")
                 return 0
+            service.refresh_index(progress=_indexing_progress)
             if args.profile:
                 profile = service.profile_report()
                 if args.json:
@@ -153,7 +154,6 @@ def _recommend(args: argparse.Namespace) -> int:
                 else:
                     _print_profile(profile)
                 return 0
-            service.refresh_index(progress=_indexing_progress)
             result = service.for_you(limit=args.limit)
     except CastwiseError as error:
         return _error(error.message)
@@ -181,8 +181,11 @@ def _print_profile(profile: dict[str, Any]) -> None:
     for cluster in profile.get("interests", []):
         examples = "; ".join(cluster.get("examples", []))
         print(f"interest ({cluster.get('weight', 0):.2f}): {examples}")
-    for name, value in profile.get("preferences", {}).items():
-        print(f"{name}: {value}")
+    preferences = profile.get("preferences", {})
+    for show, figures in preferences.get("shows", {}).items():
+        print(f"show {show}: finished {figures['finished_share']:.0%} of {figures['started']} started")
+    if "typical_finished_length_minutes" in preferences:
+        print(f"episodes you finish run about {preferences['typical_finished_length_minutes']} minutes")
 
 
 def _similar(args: argparse.Namespace) -> int:

@@ -225,3 +225,15 @@ def test_big_library_shortlist_keeps_the_best_picks(service: RecommenderService,
     service._catalog = None  # rebuild the in-memory catalogue under the new settings
     assert service._load(NOW).reduced is not None
     assert [item.episode_id for item in service.for_you(limit=3, now=NOW).items] == exact
+
+
+def test_recommend_profile_reads_plainly(library_ids: dict[str, int], minilm_model: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = model_folder()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.symlink_to(minilm_model, target_is_directory=True)
+    assert main(["recommend", "--profile"]) == 0
+    out = capsys.readouterr().out
+    assert "events used: 26, episodes with a signal: 13" in out
+    assert "show Laugh Track: finished 100% of 3 started" in out
+    assert "show Crypto Daily: finished 0% of 2 started" in out
+    assert "episodes you finish run about" in out and "interest (" in out
