@@ -14,6 +14,7 @@ clocks disagree, once more when the service answers 401.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import threading
 from collections.abc import Iterator, Mapping
@@ -259,6 +260,9 @@ class ServiceClient:
                                session_id=pair.session_id)
         stored = stored.rotated(access_token=pair.access_token, refresh_token=pair.refresh_token,
                                 expires_in_s=pair.expires_in_s, session_id=pair.session_id)
+        self.sessions.save(stored)
+        account_id = self.me().id
+        stored = dataclasses.replace(self._require_session(), account_id=account_id)
         self.sessions.save(stored)
         return stored
 

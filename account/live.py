@@ -19,6 +19,7 @@ from account.errors import AccountError
 from account.premium import RestoreReport
 from account.purchases import Purchases
 from account.sse import LiveStream, ServerEvent
+from library.errors import CastwiseError
 from protocol.events import ENTITLEMENT_GRANTED, ENTITLEMENT_REVOKED, EntitlementEvent
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ class AccountLive:
     """
 
     def __init__(self, purchases: Purchases, *, on_applied: Callable[[RestoreReport], None] | None = None,
-                 on_error: Callable[[AccountError], None] | None = None) -> None:
+                 on_error: Callable[[CastwiseError], None] | None = None) -> None:
         self.purchases = purchases
         self.on_applied = on_applied
         self.on_error = on_error
@@ -54,7 +55,7 @@ class AccountLive:
         with self._apply_lock:  # one restore at a time, in the order the events came
             try:
                 report = self.purchases.restore(reasons=reasons)
-            except AccountError as error:
+            except CastwiseError as error:  # unreachable, tampered list, locked keyring...
                 log.warning("applying entitlements failed: %s", error)
                 if self.on_error is not None:
                     self.on_error(error)

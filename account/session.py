@@ -32,6 +32,8 @@ class StoredSession:
     refresh_token: str
     access_expires_at_s: float
     session_id: int
+    account_id: int | None = None
+    """The account's id on the service (what queued votes and comments are filed under)."""
 
     def expires_within(self, seconds: float, *, now_s: float | None = None) -> bool:
         """True when the access token expires in less than ``seconds`` from now."""
@@ -62,7 +64,8 @@ class SessionStore:
             return StoredSession(service_url=str(data["service_url"]), login=str(data["login"]),
                                  access_token=str(data["access_token"]), refresh_token=str(data["refresh_token"]),
                                  access_expires_at_s=float(data["access_expires_at_s"]),
-                                 session_id=int(data["session_id"]))
+                                 session_id=int(data["session_id"]),
+                                 account_id=int(data["account_id"]) if data.get("account_id") is not None else None)
         except (ValueError, KeyError, TypeError):
             return None
 

@@ -148,7 +148,10 @@ class LiveStream:
                     return True
                 self.connections += 1
                 if self.on_connected is not None:
-                    self.on_connected()
+                    try:
+                        self.on_connected()
+                    except Exception:  # a listener's bug must not kill the stream
+                        log.exception("a live stream connection handler failed")
                 for item in parse_events(response.iter_lines()):
                     if self._stop.is_set():
                         break

@@ -45,6 +45,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     service_url TEXT NOT NULL,
+    account_id INTEGER NOT NULL,
     kind TEXT NOT NULL,
     path TEXT NOT NULL,
     body TEXT NOT NULL,
@@ -98,11 +99,16 @@ def _new_key() -> str:
 
 
 class Outbox:
-    """The outbox of one service address, stored in the SQLite file at ``path``."""
+    """The outbox of one account (``account_id``) on one service, in the SQLite file at ``path``.
 
-    def __init__(self, path: Path, *, service_url: str) -> None:
+    Actions are filed under the account that made them and only ever delivered signed in as it:
+    a vote queued by one listener is never cast by the next one to sign in on the machine.
+    """
+
+    def __init__(self, path: Path, *, service_url: str, account_id: int) -> None:
         self.path = path
         self.service_url = service_url
+        self.account_id = account_id
         self._deliver_lock = threading.Lock()
         with self._db():
             pass
@@ -131,8 +137,8 @@ class Outbox:
         key = _new_key()
         with self._db() as connection:
             cursor = connection.execute(
-                "INSERT INTO outbox (service_url, kind, path, body, idempotency_key, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)", (self.service_url, kind, path, body, key, time.time()))
+                "INSERT INTO outbox (service_url, account_id, kind, path, body, idempotency_key, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", (self.service_url, self.account_id, kind, path, body, key, time.time()))
             item_id = int(cursor.lastrowid or 0)
         return OutboxItem(item_id, kind, path, body, key, "pending", 0, None, None)
 
@@ -155,8 +161,8 @@ class Outbox:
     def items(self, state: State | None = None) -> list[OutboxItem]:
         """Stored actions of this service, oldest first (only ``state`` ones when given)."""
         query = ("SELECT id, kind, path, body, idempotency_key, state, attempts, last_error, response FROM outbox "
-                 "WHERE service_url = ?")
-        arguments: list[object] = [self.service_url]
+                 "WHERE service_url = ? AND account_id = ?")
+        arguments: list[object] = [self.service_url, self.account_id]
         if state is not None:
             query += " AND state = ?"
             arguments.append(state)
@@ -168,7 +174,8 @@ class Outbox:
         """Seconds until a pending action is due (0 when one is due now); ``None`` when none waits."""
         with self._db() as connection:
             (due,) = connection.execute("SELECT MIN(next_attempt_at) FROM outbox WHERE service_url = ? AND "
-                                        "state = 'pending'", (self.service_url,)).fetchone()
+                                        "account_id = ? AND state = 'pending'",
+                                        (self.service_url, self.account_id)).fetchone()
         if due is None:
             return None
         return max(0.0, float(due) - (time.time() if now_s is None else now_s))
@@ -183,6 +190,11 @@ class Outbox:
         ``only_due`` skips actions whose backoff has not run out yet.
         """
         report = DeliveryReport()
+        session = client.session
+        if session is None or session.account_id != self.account_id:
+            report.pending = len(self.items("pending"))
+            report.stopped_by = "sign in as the account that made these actions to send them"
+            return report
         with self._deliver_lock:
             now = time.time()
             for item in self.items("pending"):

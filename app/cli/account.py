@@ -108,7 +108,8 @@ def _status(_args: argparse.Namespace) -> int:
                              state_path=data / "account.sqlite3").feeds()
         ended = sum(feed.state == REVOKED for feed in feeds)
         print(f"{len(feeds)} premium shows on this device ({ended} no longer available)")
-        waiting = len(Outbox(data / OUTBOX_FILE, service_url=client.service_url).items("pending"))
+        waiting = len(Outbox(data / OUTBOX_FILE, service_url=client.service_url,
+                             account_id=user.id).items("pending"))
         print(f"{waiting} votes, comments or answers waiting to be sent")
         return 0
 

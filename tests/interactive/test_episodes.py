@@ -66,7 +66,7 @@ def test_live_comments_and_tallies_arrive_and_a_resumed_stream_misses_nothing(
             world.comment(service.api, world.bob, "Live one", 10_000)
             approved = _next(events, COMMENT_APPROVED)
             assert isinstance(approved.payload, InteractionPublic) and approved.payload.text == "Live one"
-            outbox = Outbox(resolve_paths().data / OUTBOX_FILE, service_url=service.url)
+            outbox = Outbox(resolve_paths().data / OUTBOX_FILE, service_url=service.url, account_id=world.alice.id)
             outbox.vote(poll["id"], [poll["options"][0]["id"]])
             assert len(outbox.deliver(client).delivered) == 1
             tally = _next(events, POLL_TALLY).payload

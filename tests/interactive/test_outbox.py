@@ -28,11 +28,12 @@ from tests.interactive.helpers import (
     poll_as,
     visible_comments,
 )
+from tests.service.interactive.world import World
 from tests.support.httpserver import LocalHTTPServer
 
 
-def _outbox(service: LiveService) -> Outbox:
-    return Outbox(resolve_paths().data / OUTBOX_FILE, service_url=service.url)
+def _outbox(service: LiveService, world: World) -> Outbox:
+    return Outbox(resolve_paths().data / OUTBOX_FILE, service_url=service.url, account_id=world.alice.id)
 
 
 def test_actions_made_while_the_service_is_down_arrive_once_it_is_back(service: LiveService,
@@ -42,7 +43,7 @@ def test_actions_made_while_the_service_is_down_arrive_once_it_is_back(service: 
     question = world.question(service.api)
     with alice_client(service) as client:
         service.stop()
-        outbox = _outbox(service)
+        outbox = _outbox(service, world)
         outbox.vote(poll["id"], [poll["options"][1]["id"]])
         outbox.comment(world.episode_id, "Loved the interview", 61_000)
         outbox.answer(question["id"], "More interviews please", share_consent=True)
@@ -80,7 +81,7 @@ def test_a_response_lost_on_a_dropped_connection_is_resent_and_counted_once(
         service: LiveService, http_server: LocalHTTPServer) -> None:
     world = interactive_world(service, http_server)
     poll = world.poll(service.api)
-    outbox = _outbox(service)
+    outbox = _outbox(service, world)
     vote = outbox.vote(poll["id"], [poll["options"][0]["id"]])
     comment = outbox.comment(world.episode_id, "First!", 1_000)
     dropping = _LoseFirstResponse()
@@ -103,7 +104,7 @@ _KILLED_DELIVERY = textwrap.dedent("""
     from interactive.outbox import Outbox
     from library.secrets import SecretStore
 
-    url, outbox_path, secrets_folder, poll_id, option_id, episode_id = sys.argv[1:]
+    url, outbox_path, secrets_folder, poll_id, option_id, episode_id, account_id = sys.argv[1:]
 
     class DieAfterSending(httpx.BaseTransport):
         # The process is killed the moment the service has taken the vote: nothing recorded here.
@@ -116,7 +117,7 @@ _KILLED_DELIVERY = textwrap.dedent("""
                 os.kill(os.getpid(), signal.SIGKILL)
             return response
 
-    outbox = Outbox(Path(outbox_path), service_url=url)
+    outbox = Outbox(Path(outbox_path), service_url=url, account_id=int(account_id))
     outbox.vote(int(poll_id), [int(option_id)])
     outbox.comment(int(episode_id), "Written just before the crash", 5000)
     print("queued", flush=True)
@@ -137,12 +138,12 @@ def test_a_process_killed_mid_delivery_loses_nothing_and_doubles_nothing(
         client.sign_in("alice", ALICE_PASSWORD, device_name="desktop")
         run = subprocess.run(
             [sys.executable, "-c", _KILLED_DELIVERY, service.url, str(outbox_path), str(tmp_path / "secrets"),
-             str(poll["id"]), str(poll["options"][2]["id"]), str(world.episode_id)],
+             str(poll["id"]), str(poll["options"][2]["id"]), str(world.episode_id), str(world.alice.id)],
             cwd=ROOT, capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
         assert run.returncode == -9, run.stderr
         assert run.stdout.strip() == "queued"
         assert poll_as(service, world, poll["id"])["total_votes"] == 1  # the service took the vote...
-        outbox = Outbox(outbox_path, service_url=service.url)
+        outbox = Outbox(outbox_path, service_url=service.url, account_id=world.alice.id)
         assert [item.kind for item in outbox.items("pending")] == ["vote", "comment"]  # ...unrecorded here
         report = outbox.deliver(client)
     assert [item.kind for item in report.delivered] == ["vote", "comment"]
@@ -155,7 +156,7 @@ def test_actions_the_service_refuses_are_reported_and_not_retried(service: LiveS
                                                                    http_server: LocalHTTPServer) -> None:
     world = interactive_world(service, http_server)
     poll = world.poll(service.api)
-    outbox = _outbox(service)
+    outbox = _outbox(service, world)
     late = outbox.vote(poll["id"], [poll["options"][0]["id"]])
     service.json("POST", f"/api/v1/polls/{poll['id']}/close", world.creator.access_token)
     with alice_client(service) as client:
@@ -166,7 +167,7 @@ def test_actions_the_service_refuses_are_reported_and_not_retried(service: LiveS
 
 
 def test_bad_actions_are_refused_before_anything_is_stored(service: LiveService) -> None:
-    outbox = _outbox(service)
+    outbox = Outbox(resolve_paths().data / OUTBOX_FILE, service_url=service.url, account_id=1)
     with pytest.raises(OutboxInputError, match="text"):
         outbox.comment(1, "   ", 1_000)
     with pytest.raises(OutboxInputError):
@@ -181,7 +182,7 @@ def test_bad_actions_are_refused_before_anything_is_stored(service: LiveService)
 def test_the_worker_delivers_in_the_background_when_woken(service: LiveService, http_server: LocalHTTPServer) -> None:
     world = interactive_world(service, http_server)
     reports: queue.Queue[DeliveryReport] = queue.Queue()
-    outbox = _outbox(service)
+    outbox = _outbox(service, world)
     with alice_client(service) as client:
         worker = OutboxWorker(outbox, client, on_report=reports.put).start()
         try:
@@ -192,3 +193,21 @@ def test_the_worker_delivers_in_the_background_when_woken(service: LiveService, 
             worker.stop()
     assert [item.kind for item in report.delivered] == ["comment"]
     assert [item["text"] for item in visible_comments(service, world)] == ["Hello from the background"]
+
+
+def test_actions_are_only_ever_sent_as_the_account_that_made_them(service: LiveService,
+                                                                  http_server: LocalHTTPServer) -> None:
+    world = interactive_world(service, http_server)
+    poll = world.poll(service.api)
+    alices = _outbox(service, world)
+    alices.vote(poll["id"], [poll["options"][0]["id"]])
+    with ServiceClient(service.url) as client:
+        client.sign_in("bob", "bob-long-password", device_name="shared computer")
+        report = alices.deliver(client)
+        assert report.delivered == [] and report.pending == 1 and "sign in as" in (report.stopped_by or "")
+        bobs = Outbox(resolve_paths().data / OUTBOX_FILE, service_url=service.url, account_id=world.bob.id)
+        assert bobs.items() == [] and bobs.deliver(client).delivered == []
+    assert poll_as(service, world, poll["id"], who="bob")["total_votes"] is None  # nobody voted
+    with alice_client(service) as client:
+        assert len(alices.deliver(client).delivered) == 1
+    assert poll_as(service, world, poll["id"])["total_votes"] == 1
