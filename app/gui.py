@@ -30,6 +30,7 @@ def run(demo: bool = False) -> int:
         return 1
     window = application.window
     desktop = install(window)
+    _quit_on_signals(app)
     window.show()
     window.load()
     if demo_session is not None:
@@ -41,3 +42,21 @@ def run(demo: bool = False) -> int:
         application.close()
         if demo_session is not None:
             demo_session.close()
+
+
+def _quit_on_signals(app: object) -> None:
+    """SIGTERM (logout, ``kill``) and Ctrl+C close the app the normal way, so the playing position
+    is saved and a demo library is removed. Python only sees a signal when it runs code, hence the
+    idle timer that hands control to the interpreter a few times a second."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def request_quit(_signum: int, _frame: object) -> None:
+        app.quit()  # type: ignore[attr-defined]
+
+    signal.signal(signal.SIGTERM, request_quit)
+    signal.signal(signal.SIGINT, request_quit)
+    timer = QTimer(app)  # type: ignore[arg-type]
+    timer.timeout.connect(lambda: None)
+    timer.start(250)

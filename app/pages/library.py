@@ -240,6 +240,8 @@ class LibraryPage(QWidget):
 
     def _load_episodes(self) -> None:
         podcast_id = self._current_podcast
+        # One podcast's list does not need a podcast column; "all new" does.
+        self.episode_view.setColumnHidden(EpisodeColumn.PODCAST, podcast_id is not None)
         self._tasks.submit(
             self._catalog.episodes,
             podcast_id,
