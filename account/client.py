@@ -141,8 +141,8 @@ class ServiceClient:
         """This machine's stored session for the service, or ``None``."""
         return self.sessions.load(self.service_url)
 
-    def _require_session(self) -> StoredSession:
-        stored = self.session
+    def _require_session(self, *, fresh: bool = False) -> StoredSession:
+        stored = self.sessions.load(self.service_url, fresh=fresh)
         if stored is None:
             raise NotSignedInError(f"Not signed in to {self.service_url}; run `castwise account signin`.")
         return stored
@@ -150,7 +150,7 @@ class ServiceClient:
     def _refresh(self, used: StoredSession) -> StoredSession:
         """Rotate the tokens unless another thread or process did since ``used`` was read."""
         with self._lock, self._file_lock.held():
-            current = self._require_session()
+            current = self._require_session(fresh=True)
             if current.refresh_token != used.refresh_token:
                 return current  # rotated meanwhile: never present the old refresh token again
             response = self.send("POST", "/api/v1/auth/refresh", json={"refresh_token": current.refresh_token})

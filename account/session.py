@@ -45,17 +45,30 @@ class StoredSession:
 
 
 class SessionStore:
-    """Reads and writes :class:`StoredSession` in the keyring through :class:`SecretStore`."""
+    """Reads and writes :class:`StoredSession` in the keyring through :class:`SecretStore`.
+
+    The last session read or written is remembered, so ordinary requests do not each cost a
+    keyring round trip; ``load(fresh=True)`` reads the keyring again (before a refresh, when
+    another process may have rotated the tokens).
+    """
 
     def __init__(self, secrets: SecretStore) -> None:
         self.secrets = secrets
+        self._remembered: dict[str, StoredSession | None] = {}
 
     @staticmethod
     def key(service_url: str) -> str:
         return KEY_PREFIX + service_url
 
-    def load(self, service_url: str) -> StoredSession | None:
+    def load(self, service_url: str, *, fresh: bool = False) -> StoredSession | None:
         """The stored session for ``service_url``, or ``None`` (also for an unreadable entry)."""
+        if not fresh and service_url in self._remembered:
+            return self._remembered[service_url]
+        session = self._read(service_url)
+        self._remembered[service_url] = session
+        return session
+
+    def _read(self, service_url: str) -> StoredSession | None:
         text = self.secrets.get(self.key(service_url))
         if not text:
             return None
@@ -71,13 +84,16 @@ class SessionStore:
 
     def save(self, session: StoredSession) -> None:
         self.secrets.set(self.key(session.service_url), json.dumps(asdict(session)))
+        self._remembered[session.service_url] = session
 
     def forget(self, service_url: str) -> None:
+        self._remembered[service_url] = None
         self.secrets.delete(self.key(service_url))
 
     def forget_account(self, service_url: str) -> None:
         """Forget the session and everything else the account left in the keyring (the cached
         entitlement list, the sync app password). Premium feeds already subscribed keep their
         own keyring entries until their access ends."""
+        self._remembered[service_url] = None
         for prefix in ACCOUNT_PREFIXES:
             self.secrets.delete(prefix + service_url)

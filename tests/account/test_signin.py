@@ -125,3 +125,18 @@ def test_a_session_revoked_elsewhere_asks_to_sign_in_again(service: LiveService)
         with pytest.raises(SessionExpiredError, match="sign in again"):
             client.me()
         assert client.session is None
+
+
+def test_two_processes_refreshing_one_session_do_not_trip_reuse_detection(service: LiveService) -> None:
+    sign_up(service, "ada")
+    with client_for(service) as gui, client_for(service) as command_line:
+        first = gui.sign_in("ada", PASSWORD, device_name="laptop")
+        expired = dataclasses.replace(first, access_expires_at_s=0.0)
+        gui.sessions.save(expired)
+        assert command_line.session == expired  # both processes hold the same expiring tokens
+        assert gui.me().username == "ada"  # the GUI rotates first
+        # The command line's copy is stale; presenting its refresh token again would end the session.
+        assert command_line.session is not None and command_line.session.refresh_token == first.refresh_token
+        assert command_line.me().username == "ada"
+        assert command_line.session.refresh_token == gui.session.refresh_token != first.refresh_token
+        assert [item.device_name for item in gui.device_sessions()] == ["laptop"]
