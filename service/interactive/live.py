@@ -92,16 +92,18 @@ def compact(events: Iterable[StoredEvent]) -> list[StoredEvent]:
     return [event for event in events if event.name != POLL_TALLY or newest[event.subject_id] == event.id]
 
 
+def _set_all(flags: list[asyncio.Event]) -> None:
+    for flag in flags:
+        flag.set()
+
+
 class Waiter:
-    """One SSE stream's wake-up flag, set from the follower thread."""
+    """One SSE stream's wake-up flag, set (on its own event loop) by the follower thread."""
 
     def __init__(self, episode_id: int) -> None:
         self.episode_id = episode_id
         self.loop = asyncio.get_running_loop()
         self.flag = asyncio.Event()
-
-    def wake(self) -> None:
-        self.loop.call_soon_threadsafe(self.flag.set)
 
 
 class LiveHub:
@@ -202,10 +204,18 @@ class LiveHub:
     def recent(self, episode_id: int, after_id: int) -> list[StoredEvent] | None:
         """Events of ``episode_id`` after ``after_id`` from memory, or None when the ring no
         longer covers ``after_id`` (read them with :meth:`replay`)."""
+        found: list[StoredEvent] = []
         with self._lock:
             if after_id < self._floor:
                 return None
-            return [event for event in self._ring if event.id > after_id and event.episode_id == episode_id]
+            # The ring is in id order: walk back from the newest, only over what is new.
+            for event in reversed(self._ring):
+                if event.id <= after_id:
+                    break
+                if event.episode_id == episode_id:
+                    found.append(event)
+        found.reverse()
+        return found
 
     def replay(self, episode_id: int, after_id: int, up_to: int) -> list[StoredEvent] | None:
         """Events of ``episode_id`` in ``(after_id, up_to]`` from the log, tallies compacted; None
@@ -288,8 +298,14 @@ class LiveHub:
                 if event.name == POLL_TALLY and event.subject_id is not None:
                     self._latest_tally[event.subject_id] = event.payload
                 woken.update(self._waiters.get(event.episode_id, ()))
+        by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Event]] = {}
         for waiter in woken:
-            waiter.wake()
+            by_loop.setdefault(waiter.loop, []).append(waiter.flag)
+        for loop, flags in by_loop.items():  # one wake-up per event loop, not one per stream
+            try:
+                loop.call_soon_threadsafe(_set_all, flags)
+            except RuntimeError:
+                pass  # that loop has closed (its server stopped); its streams are gone
 
     def _coalesce(self) -> None:
         while not self._stop.wait(self.tally_interval_s):
