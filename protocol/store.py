@@ -19,15 +19,35 @@ class ClaimCreate(_Request):
     feed_url: str = Field(min_length=8, max_length=2000, pattern=r"^https?://")
 
 
+ClaimStatus = Literal["pending", "verified", "awaiting-approval", "rejected", "transferred"]
+
+
 class ClaimPublic(BaseModel):
-    """``token`` goes into the feed as ``<podcast:txt purpose="verify">TOKEN</podcast:txt>``."""
+    """``token`` goes into the feed as ``<podcast:txt purpose="verify">TOKEN</podcast:txt>``.
+
+    ``status``: ``pending`` (token not seen yet), ``verified`` (the claimant owns ``show_id``),
+    ``awaiting-approval`` (token seen, but another creator owns the show: an operator decides),
+    ``rejected`` (an operator refused), ``transferred`` (the show passed to another creator).
+    """
 
     id: int
     feed_url: str
     token: str
-    status: Literal["pending", "verified"]
+    status: ClaimStatus
     show_id: int | None
     created_at: datetime
+    verified_at: datetime | None = None
+    decided_at: datetime | None = None
+
+
+class ClaimReview(BaseModel):
+    """A claim awaiting an operator's decision, with who owns the show now."""
+
+    claim: ClaimPublic
+    claimant_username: str
+    current_owner_username: str | None
+    show_id: int | None
+    show_title: str | None
 
 
 class ShowPublic(BaseModel):

@@ -1,4 +1,4 @@
-"""Store operations: claiming feeds, mirroring source feeds, checkout, applying payment events
+"""Store operations: claim tokens, mirroring source feeds, checkout, applying payment events
 to purchases and entitlements, and building listeners' private URLs.
 
 Entitlement changes are announced on the account's live stream after they are committed.
@@ -23,7 +23,7 @@ from service.context import ServiceContext
 from service.db import utcnow
 from service.events import LiveEvent
 from service.fetch import fetch_bytes
-from service.models import Entitlement, FeedClaim, PremiumEpisode, Price, Purchase, Show, User, WebhookEvent
+from service.models import Entitlement, PremiumEpisode, Price, Purchase, Show, User, WebhookEvent
 from service.payments import (
     CHARGE_REFUNDED,
     CHECKOUT_COMPLETED,
@@ -47,25 +47,6 @@ def fetch_feed(context: ServiceContext, url: str) -> bytes:
     settings = context.settings
     return fetch_bytes(url, timeout_s=settings.fetch_timeout_s, max_bytes=settings.fetch_max_bytes,
                        allow_internal=settings.allow_internal_fetch)
-
-
-def verify_claim(db: Session, context: ServiceContext, *, claim: FeedClaim) -> Show:
-    """Fetch the claimed feed and, if it carries the claim's token, make the claimant its owner."""
-    root = feedxml.parse(fetch_feed(context, claim.feed_url))
-    if claim.token not in feedxml.verify_tokens(root):
-        raise StoreError(422, 'the feed does not contain <podcast:txt purpose="verify"> with this claim\'s token')
-    show = db.scalar(select(Show).where(Show.feed_url == claim.feed_url))
-    if show is not None and show.owner_id != claim.user_id:
-        # Whoever proves control now owns the show: feeds change hands when podcasts do.
-        show.owner_id = claim.user_id
-    elif show is None:
-        show = Show(owner_id=claim.user_id, title=feedxml.channel_title(root), feed_url=claim.feed_url)
-        db.add(show)
-    show.verified_at = utcnow()
-    db.flush()
-    claim.show_id = show.id
-    db.commit()
-    return show
 
 
 def mirror_source_feed(db: Session, context: ServiceContext, *, show: Show) -> int:

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from service.interactive.routes import ROUTERS as INTERACTIVE_ROUTERS
 from service.routes import (
     account,
+    admin,
     app_passwords,
     auth,
     checkout,
@@ -30,6 +31,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     sessions.router,
     app_passwords.router,
     claims.router,
+    admin.router,
     shows.router,
     checkout.router,
     entitlements.router,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
-from service import store
+from service import claims, store
 from service.deps import ContextDep, ObjectId, SessionDep, not_found
 from service.feedxml import FeedFormatError
 from service.fetch import FetchError
@@ -54,11 +54,13 @@ def verify_claim(claim_id: ObjectId, request: Request, context: ContextDep, db: 
     if claim is None or claim.user_id != auth.user.id:
         raise not_found("no such claim")
     try:
-        show = store.verify_claim(db, context, claim=claim)
+        show = claims.verify_claim(db, context, claim=claim)
     except (store.StoreError, FetchError, FeedFormatError) as error:
         db.rollback()
         detail = error.detail if isinstance(error, store.StoreError) else str(error)
         return _overview(request, context, db, error=f"Not verified: {detail}", status_code=422)
+    if show is None:  # another creator owns the show: the claim waits for an operator
+        return redirect("/creator")
     return redirect(f"/creator/shows/{show.id}")
 
 
