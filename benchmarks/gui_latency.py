@@ -141,6 +141,7 @@ def main() -> int:
         "samples": len(gaps),
         "episodes": len(rows),
         "seconds": round(elapsed, 2),
+        "load_average_1min": round(os.getloadavg()[0], 2),
     }))
     return 0
 
