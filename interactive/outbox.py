@@ -21,7 +21,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -110,19 +110,35 @@ class Outbox:
         self.service_url = service_url
         self.account_id = account_id
         self._deliver_lock = threading.Lock()
-        with self._db():
-            pass
+        self._connection_lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # One connection for the outbox's life (opening one costs more than most statements);
+        # the lock serializes the threads that share it.
+        self._connection = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        self._connection.execute("PRAGMA journal_mode=WAL")
+        with self._connection:
+            self._connection.execute(_SCHEMA)
+
+    def close(self) -> None:
+        with self._connection_lock:
+            self._connection.close()
+
+    def __enter__(self) -> Outbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(self.path, timeout=30)) as connection:
-            # FULL: an action the listener saw accepted must be on disk before we say so.
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=FULL")
-            connection.execute(_SCHEMA)
-            with connection:
-                yield connection
+    def _db(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
+        """The connection inside one transaction. ``durable``: the commit reaches the disk before
+        it returns (an action the listener saw accepted must survive a power cut). Recording a
+        delivery needs less: should that record be lost, the action is sent again and the
+        service answers it from its idempotency record."""
+        with self._connection_lock:
+            self._connection.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+            with self._connection:
+                yield self._connection
 
     # -- adding actions ----------------------------------------------------------------------------
 
@@ -135,7 +151,7 @@ class Outbox:
             raise OutboxInputError(f"{kind}: {where + ': ' if where else ''}{problem.get('msg', 'invalid')}") \
                 from None
         key = _new_key()
-        with self._db() as connection:
+        with self._db(durable=True) as connection:
             cursor = connection.execute(
                 "INSERT INTO outbox (service_url, account_id, kind, path, body, idempotency_key, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)", (self.service_url, self.account_id, kind, path, body, key, time.time()))
