@@ -109,3 +109,18 @@ def test_sync_reports_what_it_sent(service: LiveService, http_server, monkeypatc
     assert "1 subscriptions sent, 0 received, 0 removed; 0 progress updates sent" in capsys.readouterr().out
     assert main(["account", "sync"]) == 0
     assert "0 subscriptions sent" in capsys.readouterr().out
+
+
+def test_an_opml_export_leaves_premium_feeds_out(service: LiveService, http_server, monkeypatch, capsys,
+                                                 typed_password) -> None:
+    from tests.account.helpers import LISTENER_PASSWORD, premium_world
+
+    premium_world(service, http_server)
+    monkeypatch.setenv("CASTWISE_SERVICE_URL", service.url)
+    typed_password.append(LISTENER_PASSWORD)
+    assert main(["account", "signin", "--login", "listener"]) == 0
+    assert main(["account", "restore"]) == 0
+    capsys.readouterr()
+    assert main(["opml", "export", "-"]) == 0
+    exported = capsys.readouterr().out
+    assert "<opml" in exported and "/feeds/" not in exported and "Deep Dives" not in exported
