@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from service import claims, store
-from service.deps import ContextDep, ObjectId, SessionDep, not_found
+from service.deps import MAX_ID, ContextDep, ObjectId, SessionDep, not_found
 from service.feedxml import FeedFormatError
 from service.fetch import FetchError
 from service.models import FeedClaim, PremiumEpisode, Price, Show
@@ -95,9 +95,13 @@ def set_price(show_id: ObjectId, request: Request, context: ContextDep, db: Sess
     if not 50 <= cents <= 100_000_00 or len(currency) != 3 or not currency.isalpha():
         return _show_page(request, context, db, show.id, error="Enter a price between 0.50 and 100000 and a "
                           "three-letter currency code.", status_code=422)
-    episode: int | None = int(episode_id) if episode_id.isdigit() else None
-    if episode is not None:
-        row = db.get(PremiumEpisode, episode)
+    episode: int | None = None
+    if episode_id.strip():
+        # ASCII digits within the id range only: "²" passes str.isdigit() and a 12-digit id
+        # overflows PostgreSQL's integer; both simply name no episode.
+        text = episode_id.strip()
+        episode = int(text) if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_ID else None
+        row = db.get(PremiumEpisode, episode) if episode is not None else None
         if row is None or row.show_id != show.id:
             raise not_found("no such episode in this show")
     for old in db.scalars(select(Price).where(Price.show_id == show.id, Price.active.is_(True))):

@@ -12,18 +12,21 @@ from __future__ import annotations
 import importlib
 import re
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 
 from service.context import ServiceContext
-from tests.service.conftest import sign_up
+from tests.service.conftest import Account, sign_up
 from tests.service.rows import snapshot
 from tests.service.test_gpodder import app_password, basic
-from tests.service.world import AUDIO, build_store
+from tests.service.world import AUDIO, Store, build_store, claim_show, upload
 from tests.support.httpserver import LocalHTTPServer
 
 EXTENSIONS = ("tests.service.interactive.authz",)
@@ -161,3 +164,120 @@ def _params(segment: str) -> list[str]:
         found.append(rest[start:end + 1])
         rest = rest[end + 1:]
     return found
+
+
+# Routes whose request body names an object by id (a field ending in ``_id``/``_ids``): found in
+# the route table like the path ids above, each needs an attacker case in BODY_ID_CASES or an
+# entry here with the reason.
+BODY_ID_EXEMPT = {
+    "POST /api/v1/checkout": "price_id names the public catalogue: buying any listed price is the point",
+    "POST /store/buy": "the page form of POST /api/v1/checkout (public catalogue)",
+}
+
+
+@dataclass
+class BodyWorld:
+    store: Store
+    ids: dict[str, str]
+    attacker: Account
+    attacker_show: int
+    attacker_episode: int
+    attacker_poll_option: int
+    csrf: str
+
+
+Case = Callable[[BodyWorld], tuple[str, dict[str, Any]]]
+
+# Each case: the attacker's request naming the victim's object in the body, from a place the
+# attacker may use (their own show, a public episode), so only the body id is wrong.
+BODY_ID_CASES: dict[str, Case] = {
+    "POST /api/v1/shows/{show_id}/prices": lambda w: (
+        f"/api/v1/shows/{w.attacker_show}/prices",
+        {"headers": w.attacker.headers, "json": {"amount_cents": 100, "episode_id": w.store.episode_id}}),
+    "POST /creator/shows/{show_id}/prices": lambda w: (
+        f"/creator/shows/{w.attacker_show}/prices",
+        {"data": {"amount": "1.00", "currency": "USD", "episode_id": str(w.store.episode_id), "csrf": w.csrf}}),
+    "POST /creator/interactive": lambda w: (
+        "/creator/interactive",
+        {"data": {"show_id": str(w.store.show_id), "guid": "taken", "title": "Mine now", "csrf": w.csrf}}),
+    "POST /api/v1/polls/{poll_id}/votes": lambda w: (  # an option of the attacker's own poll
+        f"/api/v1/polls/{w.ids['poll_id']}/votes",
+        {"headers": w.attacker.headers, "json": {"option_ids": [w.attacker_poll_option]}}),
+    "POST /api/v1/interactive-episodes/{interactive_episode_id}/comments": lambda w: (  # the victim's private answer
+        f"/api/v1/interactive-episodes/{w.ids['interactive_episode_id']}/comments",
+        {"headers": w.attacker.headers, "json": {"text": "a reply", "at_ms": 0, "parent_id": int(w.ids["interaction_id"])}}),
+}
+
+
+def _body_id_fields(route: APIRoute) -> list[str]:
+    names: set[str] = set()
+    for param in route.dependant.body_params:
+        annotation = param.field_info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            names |= set(annotation.model_fields)
+        else:
+            names.add(param.name)
+    return sorted(name for name in names if name.endswith(("_id", "_ids")))
+
+
+def test_no_account_can_name_another_accounts_objects_in_a_body(app: FastAPI, client: TestClient,
+                                                                context: ServiceContext,
+                                                                http_server: LocalHTTPServer) -> None:
+    store = build_store(client, context, http_server)
+    ids: dict[str, str] = {}
+    for extension in _extensions():
+        ids.update(extension.victim_ids(client, context, store))
+    attacker = sign_up(client, "mallory")
+    _, attacker_show = claim_show(client, http_server, attacker, title="Mallory's", path="/mallory.xml")
+    attacker_episode = upload(client, attacker, attacker_show)
+    option = 0
+    if "poll_id" in ids:
+        episode = client.post(f"/api/v1/shows/{attacker_show}/interactive-episodes", headers=attacker.headers,
+                              json={"guid": "mallory-episode", "title": "Mallory's episode"}).json()
+        poll = client.post(f"/api/v1/interactive-episodes/{episode['id']}/polls", headers=attacker.headers,
+                           json={"prompt": "p", "options": ["a", "b"]}).json()
+        option = poll["options"][0]["id"]
+    client.cookies.clear()
+    assert client.post("/signin", data={"login": "mallory", "password": attacker.password},
+                       follow_redirects=False).status_code == 303
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/creator").text).group(1)
+    world = BodyWorld(store=store, ids=ids, attacker=attacker, attacker_show=attacker_show,
+                      attacker_episode=attacker_episode, attacker_poll_option=option, csrf=csrf)
+    cases, exempt = dict(BODY_ID_CASES), dict(BODY_ID_EXEMPT)
+    for extension in _extensions():
+        cases.update(getattr(extension, "BODY_ID_CASES", {}))
+        exempt.update(getattr(extension, "BODY_ID_EXEMPT", {}))
+    checked = 0
+    for context_ in iter_route_contexts(app.routes):
+        route = getattr(context_, "route", context_)
+        path, methods = getattr(context_, "path", None), getattr(context_, "methods", None)
+        if not isinstance(route, APIRoute) or not path or not methods or not _body_id_fields(route):
+            continue
+        for method in sorted(set(methods) - {"HEAD"}):
+            key = f"{method} {path}"
+            if key in exempt:
+                continue
+            assert key in cases, f"{key} names objects in its body ({_body_id_fields(route)}): add a case to BODY_ID_CASES"
+            url, kwargs = cases[key](world)
+            with context.sessions() as db:
+                before = snapshot(db)
+            response = client.request(method, url, follow_redirects=False, **kwargs)
+            assert response.status_code in (403, 404, 422), f"{key} answered {response.status_code}: {response.text[:200]}"
+            with context.sessions() as db:
+                assert snapshot(db) == before, f"{key} changed data it was refused"
+            checked += 1
+    assert checked >= 3
+
+
+def test_episode_ids_in_the_price_form_that_name_nothing_are_refused_cleanly(
+        client: TestClient, context: ServiceContext, http_server: LocalHTTPServer) -> None:
+    creator = sign_up(client, "creator")
+    _, show_id = claim_show(client, http_server, creator)
+    assert client.post("/signin", data={"login": "creator", "password": creator.password},
+                       follow_redirects=False).status_code == 303
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/creator").text).group(1)
+    for episode_id in ("999999999999", "\u00b2", "0"):
+        response = client.post(f"/creator/shows/{show_id}/prices", follow_redirects=False,
+                               data={"amount": "1.00", "currency": "USD", "episode_id": episode_id, "csrf": csrf})
+        assert response.status_code in (404, 422), f"{episode_id!r}: {response.status_code}"
+    assert client.get(f"/api/v1/shows/{show_id}/prices", headers=creator.headers).json() == []
