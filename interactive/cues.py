@@ -82,6 +82,12 @@ class CueTracker:
             self._times.insert(index, cue.at_ms)
             self._timed.insert(index, cue)
 
+    def replace(self, cues: Iterable[Cue]) -> None:
+        """Swap in a fresh set of cues (the episode was re-fetched), keeping the position and what
+        has fired already, so nothing pops up a second time."""
+        self._timed, self._times, self.anytime = [], [], []
+        self.add(cues)
+
     def remove(self, kind: CueKind, cue_id: str) -> None:
         """Forget a cue (a comment hidden by the creator)."""
         for index, cue in enumerate(self._timed):

@@ -97,3 +97,15 @@ def test_cues_come_from_the_open_interactions_document() -> None:
 def test_a_non_positive_step_is_refused() -> None:
     with pytest.raises(ValueError):
         CueTracker(max_step_ms=0)
+
+
+def test_replacing_the_cues_keeps_what_already_fired() -> None:
+    tracker = CueTracker([POLL])
+    tracker.update(59_900)
+    assert tracker.update(60_000) == [POLL]
+    tracker.replace([POLL, QUESTION])
+    tracker.update(119_900)
+    assert tracker.update(120_000) == [QUESTION]
+    tracker.seek(59_000)
+    tracker.update(59_900)
+    assert tracker.update(60_100) == []
