@@ -3,7 +3,8 @@
 The library is the shared synthetic one (300 podcasts x 334 episodes, about 100k episodes),
 already at the current schema, copied into a temporary CASTWISE_HOME. The OS file cache is warmed
 by one discarded run; then each measured run is a new Python process. ``startup_s`` is the
-median time from process start (before any import) to the first event-loop turn after the
+median time from the first line the new Python process runs (before any import; the
+interpreter's own start-up, ~20 ms, is not counted) to the first event-loop turn after the
 window is shown with the podcast list filled; ``episodes_s`` to the episode list filled too;
 ``peak_rss_mb`` the child's peak resident memory. ``startup_cpu_s`` (CPU seconds the child used
 to get there) and ``load_average_1min`` tell a slow machine from a slow start: on a shared
