@@ -54,7 +54,7 @@ class AccountLive:
     def _apply(self, reasons: dict[int, str] | None = None) -> None:
         with self._apply_lock:  # one restore at a time, in the order the events came
             try:
-                report = self.purchases.restore(reasons=reasons)
+                report = self.purchases.restore(reasons=reasons, readd_removed=False)
             except CastwiseError as error:  # unreachable, tampered list, locked keyring...
                 log.warning("applying entitlements failed: %s", error)
                 if self.on_error is not None:

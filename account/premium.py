@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from sqlalchemy import select
+
 from library.db.engine import Library
 from library.db.models import AuthKind, FeedOutcome, Podcast, utc_now
 from library.errors import ErrorKind
@@ -128,10 +130,13 @@ class PremiumFeeds:
         with self.library.session() as session:
             return session.get(Podcast, podcast_id)
 
-    def apply(self, entitlements: EntitlementList, *, reasons: dict[int, str] | None = None) -> RestoreReport:
+    def apply(self, entitlements: EntitlementList, *, reasons: dict[int, str] | None = None,
+              readd_removed: bool = True) -> RestoreReport:
         """Subscribe every entitled show not in the library yet, keep the others' private addresses
         current, and revoke shows no longer in the list (``reasons`` may say why, by show id).
-        Feeds are fetched after all are added.
+        Feeds are fetched after all are added. With ``readd_removed`` False, a premium show the
+        listener unsubscribed from stays unsubscribed (the live stream applies lists that way;
+        only an explicit "restore purchases" brings it back).
 
         Raises :class:`library.secrets.SecretStorageError` (nothing added for that show) when no
         keyring can hold the private address.
@@ -154,6 +159,8 @@ class PremiumFeeds:
                 else:
                     report.kept.append(feed)
                 continue
+            if feed is not None and feed.state == ACTIVE and not readd_removed:
+                continue  # unsubscribed by the listener: not our business to undo
             podcast_id = self._add(item)
             self._record(PremiumFeed(show_id, podcast_id, item.show_title, ACTIVE, None))
             new_ids.append(podcast_id)
@@ -168,7 +175,7 @@ class PremiumFeeds:
     def _add(self, item: EntitlementPublic) -> int:
         address = stand_in_address(item.private_feed_url)
         with self.library.transaction() as session:
-            podcast = session.query(Podcast).filter(Podcast.feed_url == address).one_or_none()
+            podcast = session.scalars(select(Podcast).where(Podcast.feed_url == address)).one_or_none()
             if podcast is None:
                 podcast = Podcast(feed_url=address, title=item.show_title, subscribed_at=utc_now())
                 session.add(podcast)

@@ -34,14 +34,15 @@ class Purchases:
         if verified.entitlements.account_id != self._account_id:
             raise EntitlementVerificationError("The entitlement list belongs to another account; refusing it.")
 
-    def restore(self, *, reasons: dict[int, str] | None = None) -> RestoreReport:
-        """Fetch and verify the current list, then subscribe, keep or revoke premium feeds.
+    def restore(self, *, reasons: dict[int, str] | None = None, readd_removed: bool = True) -> RestoreReport:
+        """Fetch and verify the current list, then subscribe, keep or revoke premium feeds
+        (``readd_removed``: see :meth:`account.premium.PremiumFeeds.apply`).
 
         Raises the client's errors and :class:`EntitlementVerificationError` (nothing changed).
         """
         verified = self.entitlements.fetch()
         self._check_owner(verified)
-        return self.premium.apply(verified.entitlements, reasons=reasons)
+        return self.premium.apply(verified.entitlements, reasons=reasons, readd_removed=readd_removed)
 
     def restore_offline(self) -> RestoreReport | None:
         """Apply the cached, re-verified list (no network); ``None`` when nothing is cached."""

@@ -201,3 +201,17 @@ def test_a_replayed_older_list_is_refused(service: LiveService, http_server: Loc
         with pytest.raises(EntitlementVerificationError, match="older"):
             purchases.restore()
     assert purchases.premium.revoked_podcast_ids() != set()
+
+
+def test_a_premium_show_the_listener_removed_comes_back_only_on_an_explicit_restore(
+        service: LiveService, http_server: LocalHTTPServer, library) -> None:
+    premium_world(service, http_server)
+    with client_for(service) as client:
+        client.sign_in("listener", LISTENER_PASSWORD, device_name="desktop")
+        purchases = purchases_for(client, library)
+        purchases.restore()
+        ((podcast, _titles),) = _premium_podcasts(library)
+        Subscriptions(library, secrets=SecretStore()).unsubscribe(podcast.id)
+        assert purchases.restore(readd_removed=False).added == []  # what the live stream does
+        assert _premium_podcasts(library) == []
+        assert [report.title for report in purchases.restore().added] == ["Deep Dives"]
