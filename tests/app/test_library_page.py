@@ -183,3 +183,21 @@ def test_opml_export_leaves_private_feeds_out(qtbot, app_window, feed_server, tm
     text = target.read_text(encoding="utf-8")
     assert feed_server.url("/feed.xml") in text
     assert "t0ps3cr3t" not in text and "private.xml" not in text
+
+
+def test_a_bad_address_gets_a_clear_message_and_changes_nothing(qtbot, app_window, http_server) -> None:
+    window = app_window.window
+    http_server.add("/page.html", Resource(body=b"<html><body>Hello</body></html>", content_type="text/html"))
+    messages: list[str] = []
+    window.message_shown.connect(messages.append)
+    for path in ("/page.html", "/missing.xml"):
+        with qtbot.waitSignal(window.message_shown, timeout=20_000,
+                              check_params_cb=lambda text: not text.startswith("Subscribing")):
+            window.subscribe(http_server.url(path))
+    failures = [text for text in messages if not text.startswith("Subscribing")]
+    assert len(failures) == 2
+    assert all(text.strip() and "Traceback" not in text for text in failures)
+    assert "404" in failures[1] or "not found" in failures[1].lower()
+    window.library_page.reload()
+    qtbot.wait(300)
+    assert window.library_page.podcast_model.rowCount() == 0
