@@ -27,8 +27,8 @@ APP_PACKAGES = ["libvlc5", "libvlc-bin", "vlc-plugin-base", "libxkbcommon-x11-0"
                 "libegl1", "libgl1", "libfontconfig1", "libdbus-1-3", "libxcb-icccm4", "libxcb-keysyms1",
                 "libxcb-shape0", "libxcb-randr0", "libxcb-render-util0", "libxcb-image0", "espeak-ng", "sox",
                 "fonts-noto-cjk"]
-TEST_PACKAGES = APP_PACKAGES + ["libsox-fmt-mp3", "opus-tools", "xvfb", "xauth", "postgresql",
-                                "chromium", "dbus", "playerctl", "curl"]
+TEST_PACKAGES = [*APP_PACKAGES, "libsox-fmt-mp3", "opus-tools", "xvfb", "xauth", "postgresql",
+                 "chromium", "dbus", "playerctl", "curl"]
 TORCH_VERSION = "2.13.0"
 
 
