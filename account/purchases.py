@@ -43,10 +43,3 @@ class Purchases:
         verified = self.entitlements.fetch()
         self._check_owner(verified)
         return self.premium.apply(verified.entitlements, reasons=reasons, readd_removed=readd_removed)
-
-    def restore_offline(self) -> RestoreReport | None:
-        """Apply the cached, re-verified list (no network); ``None`` when nothing is cached."""
-        verified = self.entitlements.cached()
-        if verified is None:
-            return None
-        return self.premium.apply(verified.entitlements)

@@ -31,12 +31,12 @@ from pydantic import BaseModel, ValidationError
 from account.client import ServiceClient
 from account.errors import AccountError, NotSignedInError, ServiceUnavailableError, SessionExpiredError
 from library.errors import CastwiseError, ErrorKind
-from protocol.interactive import IDEMPOTENCY_HEADER, AnswerCreate, CommentCreate, VoteCreate
+from protocol.interactive import IDEMPOTENCY_HEADER, AnswerCreate, CommentCreate, ReportCreate, VoteCreate
 
 log = logging.getLogger(__name__)
 
 OUTBOX_FILE = "interactive-outbox.sqlite3"
-ActionKind = Literal["vote", "comment", "answer"]
+ActionKind = Literal["vote", "comment", "answer", "report"]
 State = Literal["pending", "delivered", "refused"]
 FIRST_RETRY_S = 2.0
 MAX_RETRY_S = 300.0
@@ -171,6 +171,11 @@ class Outbox:
         """Queue an answer to question ``question_id`` (``share_consent``: the creator may pin it)."""
         return self._add("answer", f"/api/v1/questions/{int(question_id)}/answers", AnswerCreate,
                          {"text": text, "share_consent": share_consent})
+
+    def report(self, interaction_id: int, reason: str) -> OutboxItem:
+        """Queue a report of comment ``interaction_id`` to the creator's moderation queue."""
+        return self._add("report", f"/api/v1/interactions/{int(interaction_id)}/reports", ReportCreate,
+                         {"reason": reason})
 
     # -- reading -----------------------------------------------------------------------------------
 

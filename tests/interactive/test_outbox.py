@@ -211,3 +211,15 @@ def test_actions_are_only_ever_sent_as_the_account_that_made_them(service: LiveS
     with alice_client(service) as client:
         assert len(alices.deliver(client).delivered) == 1
     assert poll_as(service, world, poll["id"])["total_votes"] == 1
+
+
+def test_a_report_reaches_the_creators_moderation_view(service: LiveService, http_server: LocalHTTPServer) -> None:
+    world = interactive_world(service, http_server)
+    comment = world.comment(service.api, world.bob, "Buy cheap watches", 3_000).json()
+    outbox = _outbox(service, world)
+    outbox.report(comment["id"], "spam")
+    with alice_client(service) as client:
+        assert [item.kind for item in outbox.deliver(client).delivered] == ["report"]
+    seen = service.json("GET", f"/api/v1/interactive-episodes/{world.episode_id}/comments",
+                        world.creator.access_token)
+    assert [(item["text"], item["report_count"]) for item in seen] == [("Buy cheap watches", 1)]
