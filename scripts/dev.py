@@ -39,9 +39,14 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     testing = command == "test"
     install_system_packages(TEST_PACKAGES if testing else APP_PACKAGES)
-    ensure_venv(testing=testing)
-    if testing:  # the test set-up has the train extra, which the export needs
-        export_model_if_missing()
+    ensure_venv(extras="dev,service,train" if testing else "")
+    if not model_installed():
+        # A source checkout makes the recommender's ONNX model itself (the packaged app ships
+        # it). The export needs the train extra; the app never imports it at run time.
+        if not testing:
+            ensure_venv(extras="train")
+        print("dev.py: exporting the recommender model", flush=True)
+        subprocess.run([str(BIN / "castwise"), "model", "export"], check=False, cwd=ROOT)
     env = dict(os.environ)
     if command == "setup":
         return 0
@@ -74,17 +79,17 @@ def _dpkg_installed(name: str) -> bool:
     return result.returncode == 0 and "install ok installed" in result.stdout
 
 
-def ensure_venv(*, testing: bool) -> None:
+def ensure_venv(*, extras: str) -> None:
+    """Create .venv if needed and install Castwise with ``extras`` (comma-separated) into it."""
     if not PYTHON.exists():
         print("dev.py: creating .venv", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
         _pip("install", "-q", "--upgrade", "pip", "wheel")
-    extras = "dev,service,train" if testing else ""
     marker = VENV / f".castwise-installed-{extras or 'app'}"
     stamp = (ROOT / "pyproject.toml").stat().st_mtime_ns
     if marker.exists() and marker.read_text() == str(stamp):
         return
-    if testing:
+    if "train" in extras:
         # The exact version first: it is the CPU build available locally, and it keeps pip from
         # resolving "torch" to the newest release with several GB of CUDA packages.
         _pip("install", "-q", f"torch=={TORCH_VERSION}")
@@ -95,15 +100,12 @@ def ensure_venv(*, testing: bool) -> None:
     marker.write_text(str(stamp))
 
 
-def export_model_if_missing() -> None:
-    """A source checkout makes the recommender's ONNX model itself (the packaged app ships it)."""
+def model_installed() -> bool:
     code = (
         "from recommend.model_store import model_folder; import sys; "
         "sys.exit(0 if (model_folder() / 'castwise_model.json').is_file() else 1)"
     )
-    if subprocess.run([str(PYTHON), "-c", code], cwd=ROOT).returncode != 0:
-        print("dev.py: exporting the recommender model", flush=True)
-        subprocess.run([str(BIN / "castwise"), "model", "export"], check=False, cwd=ROOT)
+    return subprocess.run([str(PYTHON), "-c", code], cwd=ROOT).returncode == 0
 
 
 def _pip(*args: str) -> None:
