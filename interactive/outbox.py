@@ -1,4 +1,4 @@
-"""The offline outbox: votes, comments and answers delivered to the service exactly once.
+"""The offline outbox: votes, comments, answers and reports delivered to the service exactly once.
 
 A listener's action is validated (the :mod:`protocol.interactive` request models), given an
 ``Idempotency-Key`` and written to SQLite (``<data>/interactive-outbox.sqlite3``) *before* any
@@ -92,6 +92,8 @@ class DeliveryReport:
     """Actions still waiting (the service was unreachable, or sign-in is needed)."""
     stopped_by: str | None = None
     """Why the round stopped early, in words, if it did."""
+    needs_sign_in: bool = False
+    """Nothing can be sent until the account that made the actions signs in (again)."""
 
 
 def _new_key() -> str:
@@ -215,6 +217,7 @@ class Outbox:
         if session is None or session.account_id != self.account_id:
             report.pending = len(self.items("pending"))
             report.stopped_by = "sign in as the account that made these actions to send them"
+            report.needs_sign_in = True
             return report
         with self._deliver_lock:
             now = time.time()
@@ -230,6 +233,7 @@ class Outbox:
                                                        "Content-Type": "application/json"})
                 except (NotSignedInError, SessionExpiredError) as error:
                     report.stopped_by = error.message
+                    report.needs_sign_in = True
                     report.pending += 1
                     self._retry_later(item, error.message)
                     continue
@@ -313,4 +317,7 @@ class OutboxWorker:
                                                                       or report.stopped_by):
                 self.on_report(report)
             due = self.outbox.next_attempt_in_s()
-            self._wake.wait(self.idle_s if due is None else min(max(due, 0.05), self.idle_s))
+            if due is None or (report is not None and report.needs_sign_in):
+                self._wake.wait(self.idle_s)  # the app wakes us after a sign-in
+            else:
+                self._wake.wait(min(max(due, 0.05), self.idle_s))
