@@ -109,7 +109,7 @@ class Waiter:
 class LiveHub:
     """Per-worker live machinery (see the module docstring). Threads start on first use."""
 
-    def __init__(self, engine: Engine, sessions: sessionmaker[Session], *, tally_interval_s: float = 0.25,
+    def __init__(self, engine: Engine, sessions: sessionmaker[Session], *, tally_interval_s: float = 0.5,
                  ring_size: int = 4096, sqlite_poll_s: float = 0.1) -> None:
         self.engine, self.sessions = engine, sessions
         self.tally_interval_s = tally_interval_s
