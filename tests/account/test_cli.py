@@ -124,3 +124,20 @@ def test_an_opml_export_leaves_premium_feeds_out(service: LiveService, http_serv
     assert main(["opml", "export", "-"]) == 0
     exported = capsys.readouterr().out
     assert "<opml" in exported and "/feeds/" not in exported and "Deep Dives" not in exported
+
+
+def test_another_device_is_signed_out_from_the_command_line(service: LiveService, monkeypatch, capsys,
+                                                            typed_password) -> None:
+    sign_up(service, "ada")
+    monkeypatch.setenv("CASTWISE_SERVICE_URL", service.url)
+    phone = service.json("POST", "/api/v1/auth/signin", json={"login": "ada", "password": PASSWORD,
+                                                              "device_name": "phone"})
+    typed_password.append(PASSWORD)
+    assert main(["account", "signin", "--login", "ada", "--device", "desk"]) == 0
+    assert main(["account", "sessions", "--revoke", str(phone["session_id"])]) == 0
+    assert f"signed out session {phone['session_id']}" in capsys.readouterr().out
+    assert main(["account", "sessions"]) == 0
+    listing = capsys.readouterr().out
+    assert "desk" in listing and "phone" not in listing
+    assert main(["account", "sessions", "--revoke", "999"]) == 1
+    assert "no such session" in capsys.readouterr().err
