@@ -28,8 +28,9 @@ from library.paths import resolve_paths
 
 __all__ = ["DocumentCache", "Fetcher"]
 
-Fetcher = Callable[[str, int, float], bytes]
-"""``fetcher(url, max_bytes, deadline_s) -> body``; raises a :class:`CastwiseError` on failure."""
+Fetcher = Callable[..., bytes]
+"""``fetcher(url, max_bytes, deadline_s) -> body``, called with ``auth=(user, password)`` as well
+when the document needs HTTP basic auth; raises a :class:`CastwiseError` on failure."""
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 """Chapters are a few KB and a three-hour word-level JSON transcript a few MB."""
@@ -38,11 +39,11 @@ DEFAULT_MAX_AGE_S = 7 * 24 * 3600.0
 """Publishers fix chapters after release; a week-old copy is fetched again when next needed."""
 
 
-def _default_fetcher(url: str, max_bytes: int, deadline_s: float) -> bytes:
+def _default_fetcher(url: str, max_bytes: int, deadline_s: float, *, auth: tuple[str, str] | None = None) -> bytes:
     # Imported on first use: httpx is not needed to read the cache.
     from library.feeds.fetch import fetch_document
 
-    return fetch_document(url, max_bytes, deadline_s)
+    return fetch_document(url, max_bytes, deadline_s, auth=auth)
 
 
 class DocumentCache:
@@ -79,10 +80,11 @@ class DocumentCache:
         except FileNotFoundError:
             return None
 
-    def get(self, url: str, *, refresh: bool = False) -> bytes:
+    def get(self, url: str, *, refresh: bool = False, auth: tuple[str, str] | None = None) -> bytes:
         """The document at ``url``: from the cache when present and fresh (and not ``refresh``),
-        else fetched and cached. A failed refresh of a cached document serves the old copy when
-        the failure is temporary; otherwise raises :class:`DocumentFetchError`."""
+        else fetched (with HTTP basic ``auth`` when given: a private feed's document) and cached.
+        A failed refresh of a cached document serves the old copy when the failure is temporary;
+        otherwise raises :class:`DocumentFetchError`."""
         path = self.path_for(url)
         stale: bytes | None = None
         with contextlib.suppress(FileNotFoundError):
@@ -90,7 +92,10 @@ class DocumentCache:
                 return path.read_bytes()
             stale = path.read_bytes()
         try:
-            body = self._fetcher(url, self.max_bytes, self.deadline_s)
+            if auth is None:
+                body = self._fetcher(url, self.max_bytes, self.deadline_s)
+            else:
+                body = self._fetcher(url, self.max_bytes, self.deadline_s, auth=auth)
         except CastwiseError as error:
             if stale is not None and error.kind is ErrorKind.TEMPORARY:
                 return stale
@@ -106,13 +111,14 @@ class DocumentCache:
             self._store(path, body)
         return body
 
-    def cues(self, url: str, content_type: str | None = None, *, refresh: bool = False) -> list[Cue]:
+    def cues(self, url: str, content_type: str | None = None, *, refresh: bool = False,
+             auth: tuple[str, str] | None = None) -> list[Cue]:
         """The chapters or transcript at ``url`` as cues (see :func:`library.cues.parse_cues`).
 
         A document that does not parse is dropped from the cache (so a corrected one is fetched
         next time) and raises :class:`~library.errors.CueParseError`.
         """
-        body = self.get(url, refresh=refresh)
+        body = self.get(url, refresh=refresh, auth=auth)
         try:
             return parse_cues(body, content_type, url)
         except CueParseError:

@@ -15,17 +15,18 @@ not cached: call them from a worker thread, never on a playback or UI path.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from library.cues import Cue
 from library.cues_merge import transcript_text
 from library.db.engine import Library
-from library.db.models import Episode, EpisodeTranscript
+from library.db.models import Episode, EpisodeTranscript, Podcast
 from library.documents import DocumentCache
 from library.errors import CastwiseError, NotFoundError
 from library.search import index_transcript
 
-__all__ = ["EpisodeDocuments", "preferred_transcript"]
+__all__ = ["AuthFor", "EpisodeDocuments", "preferred_transcript"]
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +48,20 @@ def preferred_transcript(transcripts: list[dict[str, Any]] | None) -> dict[str, 
     return min(usable, key=rank)
 
 
+AuthFor = Callable[[Podcast, str], "tuple[str, str] | None"]
+"""HTTP basic auth for a podcast's document at a URL (a private feed's:
+:meth:`library.subscriptions.Subscriptions.enclosure_auth`)."""
+
+
 class EpisodeDocuments:
     """Chapters and transcripts of library episodes. ``cache`` defaults to a
-    :class:`DocumentCache` in the library's documents folder."""
+    :class:`DocumentCache` in the library's documents folder; ``auth_for`` gives the documents of
+    a password-protected private feed their credentials."""
 
-    def __init__(self, library: Library, cache: DocumentCache | None = None) -> None:
+    def __init__(self, library: Library, cache: DocumentCache | None = None, *,
+                 auth_for: AuthFor | None = None) -> None:
         self.library = library
+        self.auth_for = auth_for
         self.cache = cache if cache is not None else DocumentCache(
             library.paths.documents_cache if library.paths is not None else None
         )
@@ -64,6 +73,13 @@ class EpisodeDocuments:
                 raise NotFoundError(f"No episode {episode_id} in the library.")
             return episode.chapters_url, episode.chapters_type, preferred_transcript(episode.transcripts)
 
+    def _auth(self, episode_id: int, url: str) -> tuple[str, str] | None:
+        if self.auth_for is None:
+            return None
+        with self.library.session() as session:
+            episode = session.get(Episode, episode_id)
+            return self.auth_for(episode.podcast, url) if episode is not None else None
+
     def chapter_marks(self, episode_id: int) -> list[tuple[int, str]]:
         """The episode's ``podcast:chapters`` document as (start ms, title) marks in time order,
         without the chapters its author left out of the table of contents; ``[]`` when the
@@ -72,7 +88,7 @@ class EpisodeDocuments:
         url, content_type, _transcript = self._episode(episode_id)
         if not url:
             return []
-        cues = self.cache.cues(url, content_type or "application/json+chapters")
+        cues = self.cache.cues(url, content_type or "application/json+chapters", auth=self._auth(episode_id, url))
         return [(cue.start_ms, cue.title) for cue in cues if cue.toc]
 
     def transcript(self, episode_id: int) -> list[Cue] | None:
@@ -82,7 +98,7 @@ class EpisodeDocuments:
         if entry is None:
             return None
         url = str(entry["url"])
-        cues = self.cache.cues(url, entry.get("type"))
+        cues = self.cache.cues(url, entry.get("type"), auth=self._auth(episode_id, url))
         self._index(episode_id, cues, url, entry.get("language"))
         return cues
 

@@ -323,13 +323,13 @@ class Subscriptions:
         secret = self.secrets.get(podcast.auth_ref)
         return _Credentials.loads(secret) if secret else None
 
-    def enclosure_headers(self, podcast: Podcast, url: str) -> dict[str, str] | None:
-        """Request headers a private feed's episode file at ``url`` needs: HTTP basic auth from the
-        keyring for a basic-auth feed, ``None`` otherwise (token feeds carry their token in each
-        enclosure URL, which is fetched as the feed gave it).
+    def enclosure_auth(self, podcast: Podcast, url: str) -> tuple[str, str] | None:
+        """The (user name, password) a basic-auth private feed's file at ``url`` (an episode's
+        audio, chapters or transcript) needs, from the keyring; ``None`` for other feeds.
 
         The credentials go only to the feed's own origin (scheme, host and port): a show hosting
-        its audio elsewhere must not hand the listener's password to that host. Raises
+        its files elsewhere must not hand the listener's password to that host. Token feeds need
+        nothing: their files' URLs carry the token as the feed gave them. Raises
         :class:`~library.secrets.SecretStorageError` when the keyring cannot be read.
         """
         if podcast.auth_kind is not AuthKind.BASIC:
@@ -340,8 +340,15 @@ class Subscriptions:
         feed, target = urlsplit(credentials.url or podcast.feed_url), urlsplit(url)
         if (feed.scheme, feed.hostname, feed.port) != (target.scheme, target.hostname, target.port):
             return None
-        username, password = credentials.auth
-        token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+        return credentials.auth
+
+    def enclosure_headers(self, podcast: Podcast, url: str) -> dict[str, str] | None:
+        """:meth:`enclosure_auth` as request headers (``Authorization: Basic``), for
+        :class:`library.downloads.episodes.EpisodeDownloads`'s ``headers_for``."""
+        auth = self.enclosure_auth(podcast, url)
+        if auth is None:
+            return None
+        token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
         return {"Authorization": f"Basic {token}"}
 
     def _request(self, podcast: Podcast) -> FetchRequest:

@@ -163,10 +163,9 @@ def download_after_refresh(library: Any, podcast_ids: list[int], since: datetime
 
 def _downloader(library: Any, parallel: int, *, quiet: bool = False) -> tuple[Any, Any, _ProgressLine]:
     """A download manager, the library's episode downloads over it, and the progress line."""
-    from app.cli.library import subscriptions_service
+    from app.cli.library import episode_documents, subscriptions_service
     from library.downloads import DownloadManager
     from library.downloads.episodes import EpisodeDownloads
-    from library.episode_documents import EpisodeDocuments
     from library.settings import DOWNLOAD_FOLDER, Settings
 
     folder = Settings(library).get(DOWNLOAD_FOLDER)
@@ -175,7 +174,7 @@ def _downloader(library: Any, parallel: int, *, quiet: bool = False) -> tuple[An
     # Chapters and transcripts are fetched with each download, so they work offline.
     downloads = EpisodeDownloads(library, manager, folder=Path(folder) if folder else None,
                                  headers_for=subscriptions_service(library).enclosure_headers,
-                                 documents=EpisodeDocuments(library))
+                                 documents=episode_documents(library))
     progress = _ProgressLine(quiet=quiet)
     manager.progressed.connect(progress.on_progress)
     manager.state_changed.connect(progress.on_state_changed)

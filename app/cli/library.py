@@ -126,6 +126,13 @@ def subscriptions_service(library: Library) -> Any:
     return Subscriptions(library, secrets=secret_store(), concurrency=concurrency)
 
 
+def episode_documents(library: Library) -> Any:
+    """Chapters and transcripts of the library's episodes, with private feeds' credentials."""
+    from library.episode_documents import EpisodeDocuments
+
+    return EpisodeDocuments(library, auth_for=subscriptions_service(library).enclosure_auth)
+
+
 def _date(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d") if value else "----------"
 
@@ -349,12 +356,11 @@ def _transcript(args: argparse.Namespace) -> int:
     def body(library: Library) -> int:
         from library.cues_merge import transcript_text
         from library.db.lookup import resolve_episode
-        from library.episode_documents import EpisodeDocuments
 
         with library.session() as session:
             episode = resolve_episode(session, args.episode)
             episode_id, title = episode.id, episode.title
-        documents = EpisodeDocuments(library)
+        documents = episode_documents(library)
         if args.refresh:
             documents.forget_transcript(episode_id)
         cues = documents.transcript(episode_id)

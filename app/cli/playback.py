@@ -183,10 +183,10 @@ def _play(args: argparse.Namespace) -> int:
         if isinstance(engine, NullEngine):  # VLC is missing: a silent engine would only pretend
             engine.close()
             raise CastwiseError("castwise play needs VLC (libvlc); install VLC 3 and try again.")
-        from library.episode_documents import EpisodeDocuments
+        from app.cli.library import episode_documents
 
         controller, _store = build_controller(store.library, engine, auto_advance=bool(args.queue),
-                                              documents=EpisodeDocuments(store.library))
+                                              documents=episode_documents(store.library))
         return _HeadlessPlayer(controller).run(media)
 
     return _with_store(body)

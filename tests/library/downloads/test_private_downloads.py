@@ -1,12 +1,14 @@
-"""Episodes of a basic-auth private feed download with the feed's credentials from the keyring,
-through ``castwise download`` in this process (the test keyring lives here), and the password
-never reaches a log line or the terminal."""
+"""Episodes of a basic-auth private feed (audio and transcript) download with the feed's credentials
+from the keyring, through ``castwise download`` in this process (the test keyring lives here), and
+the password never reaches a log line or the terminal."""
 
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import random
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -20,12 +22,14 @@ from tests.library.feedfactory import Feed, Item, day
 from tests.support.httpserver import LocalHTTPServer, Resource
 
 USER, PASSWORD = "ann", "s3cret-Pa55word"
+VTT = Path("/work/shared/corpus/transcripts/podcastns/podcastns_example.vtt")
 TOKEN = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
 
 
-def _subscribe_private_show(server: LocalHTTPServer, enclosures: dict[str, str]) -> None:
+def _subscribe_private_show(server: LocalHTTPServer, enclosures: dict[str, str], extra: str = "") -> None:
     feed = Feed(title="Members Only", items=[
-        Item(title, guid=title, enclosure=url, published=day(n + 1)) for n, (title, url) in enumerate(enclosures.items())
+        Item(title, guid=title, enclosure=url, published=day(n + 1), extra=extra)
+        for n, (title, url) in enumerate(enclosures.items())
     ])
     url = server.add("/members.xml", Resource(body=feed.xml(), content_type="application/rss+xml",
                                               basic_auth=(USER, PASSWORD)))
@@ -44,7 +48,9 @@ def test_an_episode_of_a_basic_auth_feed_downloads_and_the_password_stays_out_of
     body = random.Random(7).randbytes(50_000)
     audio = http_server.add("/audio/bonus.mp3", Resource(body=body, content_type="audio/mpeg",
                                                           basic_auth=(USER, PASSWORD)))
-    _subscribe_private_show(http_server, {"Bonus": audio})
+    transcript = http_server.add("/audio/bonus.vtt", Resource.from_file(VTT, "text/vtt", basic_auth=(USER, PASSWORD)))
+    _subscribe_private_show(http_server, {"Bonus": audio},
+                            extra=f'<podcast:transcript url="{transcript}" type="text/vtt"/>')
     caplog.set_level(logging.DEBUG)
 
     status = main(["download", str(_episode_id("Bonus"))])
@@ -56,6 +62,10 @@ def test_an_episode_of_a_basic_auth_feed_downloads_and_the_password_stays_out_of
     assert out.startswith(f"downloaded  {_episode_id('Bonus')}  Bonus")
     [request] = [r for r in http_server.requests_for("/audio/bonus.mp3") if r.method == "GET"]
     assert request.headers["Authorization"] == f"Basic {TOKEN}"
+    # The transcript behind the same password came along, and search finds its words.
+    main(["search", "--json", "Buzzsprout"])
+    found, _ = capsys.readouterr()
+    assert [hit["title"] for hit in json.loads(found)] == ["Bonus"]
     for secret in (PASSWORD, TOKEN):
         assert secret not in caplog.text
         assert secret not in out + err
