@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import cast
 
 from fastapi import HTTPException, Request, Response, status
-from sqlalchemy import exists, insert, literal, select, update
+from sqlalchemy import Table, exists, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -41,10 +42,10 @@ from service.interactive.models import (
 from service.models import DeviceSession, User
 from service.security import TokenError
 
-BALLOTS = PollBallot.__table__
-CHOICES = BallotChoice.__table__
-KEYS = IdempotencyKey.__table__
-SESSIONS = DeviceSession.__table__
+BALLOTS = cast(Table, PollBallot.__table__)
+CHOICES = cast(Table, BallotChoice.__table__)
+KEYS = cast(Table, IdempotencyKey.__table__)
+SESSIONS = cast(Table, DeviceSession.__table__)
 """Core tables: the hot path skips the ORM's unit of work."""
 
 

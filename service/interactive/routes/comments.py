@@ -7,7 +7,7 @@ listener's comment appears at once or waits in the queue.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from sqlalchemy import func, select
@@ -42,7 +42,7 @@ from service.models import User
 
 router = APIRouter(prefix="/api/v1", tags=["interactive"])
 WriteDep = Annotated[WriteRequest, Depends(write_request)]
-NOT_FOUND = {404: {"description": "no such comment"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such comment"}}
 
 
 @router.post("/interactive-episodes/{interactive_episode_id}/comments", status_code=status.HTTP_201_CREATED,

@@ -4,7 +4,7 @@ it up by feed URL and item guid; the creator sets its moderation and blocks list
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from sqlalchemy import select
@@ -23,7 +23,7 @@ from service.models import Show, User
 
 router = APIRouter(prefix="/api/v1", tags=["interactive"])
 WriteDep = Annotated[WriteRequest, Depends(write_request)]
-NOT_FOUND = {404: {"description": "no such episode"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such episode"}}
 
 
 def episode_public(episode: InteractiveEpisode, public_url: str) -> InteractiveEpisodePublic:

@@ -3,7 +3,7 @@ the results. "Once" is the ``poll_ballots`` unique constraint, so no code path c
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
@@ -26,7 +26,7 @@ from service.interactive.models import Interaction, PollOption
 
 router = APIRouter(prefix="/api/v1", tags=["interactive"])
 WriteDep = Annotated[WriteRequest, Depends(write_request)]
-NOT_FOUND = {404: {"description": "no such poll"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such poll"}}
 
 
 @router.post("/interactive-episodes/{interactive_episode_id}/polls", status_code=status.HTTP_201_CREATED,

@@ -3,7 +3,7 @@ creator may pin (publish) it only when its author consented."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from sqlalchemy import select
@@ -34,7 +34,7 @@ from service.models import User
 
 router = APIRouter(prefix="/api/v1", tags=["interactive"])
 WriteDep = Annotated[WriteRequest, Depends(write_request)]
-NOT_FOUND = {404: {"description": "no such question"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such question"}}
 
 
 @router.post("/interactive-episodes/{interactive_episode_id}/questions", status_code=status.HTTP_201_CREATED,

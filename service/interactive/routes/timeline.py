@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
@@ -32,7 +32,7 @@ from service.interactive.models import Interaction, InteractionReport, PollBallo
 from service.models import Show
 
 router = APIRouter(tags=["interactive"])
-NOT_FOUND = {404: {"description": "no such episode"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such episode"}}
 MAX_BUCKETS = 2000
 
 
@@ -50,7 +50,7 @@ def timeline(interactive_episode_id: ObjectId, db: SessionDep,
                  Interaction.anchor_ms.is_not(None)).order_by(Interaction.anchor_ms, Interaction.id))
              if item.anchor_ms is not None]
     bucket = Interaction.anchor_ms // bucket_ms
-    counts = {int(index): int(count) for index, count in db.execute(
+    counts = {int(index or 0): int(count) for index, count in db.execute(
         select(bucket, func.count()).where(Interaction.episode_id == episode.id, Interaction.kind == "comment",
                                            Interaction.visibility == "visible").group_by(bucket))}
     end = episode.duration_ms if episode.duration_ms is not None else (max(counts) + 1) * bucket_ms if counts else 0
