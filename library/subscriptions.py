@@ -510,7 +510,7 @@ class Subscriptions:
         """Store one fetch result; returns the report and an announced new address to check."""
         if result.outcome is FetchOutcome.FAILED:
             error = result.error or FeedError("the feed could not be fetched")
-            message = redact_text(error.message)
+            message = redact_text(error.message, _private_forms(podcast, result))
             self._record_failure(podcast, error.kind, message, now)
             return FeedReport(podcast.id, podcast.title, podcast.feed_url, FeedOutcome.FAILED,
                               reason=str(result.reason) if result.reason else None,
@@ -521,7 +521,7 @@ class Subscriptions:
             try:
                 feed = parse_feed(result.content, result.final_url or result.url, content_type=result.content_type)
             except FeedParseError as error:
-                message = redact_text(error.message)
+                message = redact_text(error.message, _private_forms(podcast, result))
                 self._record_failure(podcast, error.kind, message, now)
                 return FeedReport(podcast.id, podcast.title, podcast.feed_url, FeedOutcome.FAILED,
                                   reason="parse", error_kind=error.kind, message=message), None
@@ -590,3 +590,16 @@ class Subscriptions:
         parts = urlsplit(url)
         userinfo = quote(credentials.username, safe="") + ":" + quote(credentials.password or "", safe="")
         return urlunsplit((parts.scheme, f"{userinfo}@{parts.netloc}", parts.path, parts.query, parts.fragment))
+
+
+def _private_forms(podcast: Podcast, result: FetchResult) -> list[str]:
+    """The addresses a private feed was fetched at, in every form a message may quote them.
+
+    Some private feeds carry their secret in the path (``/feeds/<account>/<token>.xml``), which
+    URL redaction cannot recognise; a stored or shown message must still never contain it.
+    """
+    if not podcast.auth_ref:
+        return []
+    fetched = {url for url in (result.url, result.final_url) if url and url != podcast.feed_url}
+    return sorted({form for url in fetched for form in (url, redact_url(url), public_url(url))
+                   if form != podcast.feed_url})

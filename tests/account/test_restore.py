@@ -215,3 +215,28 @@ def test_a_premium_show_the_listener_removed_comes_back_only_on_an_explicit_rest
         assert purchases.restore(readd_removed=False).added == []  # what the live stream does
         assert _premium_podcasts(library) == []
         assert [report.title for report in purchases.restore().added] == ["Deep Dives"]
+
+
+def test_an_unreachable_service_never_writes_the_private_feed_token_to_the_library(
+        service: LiveService, http_server: LocalHTTPServer, library) -> None:
+    premium_world(service, http_server)
+    with client_for(service) as client:
+        client.sign_in("listener", LISTENER_PASSWORD, device_name="desktop")
+        purchases_for(client, library).restore()
+    ((podcast, _titles),) = _premium_podcasts(library)
+    private_url = json.loads(SecretStore().get(podcast.auth_ref or ""))["url"]
+    token = private_url.rsplit("/", 1)[-1].removesuffix(".xml")
+    service.close()  # the service is down: the refresh fails and records why
+
+    (report,) = Subscriptions(library).refresh([podcast.id])
+
+    assert report.outcome == "failed" and report.message
+    assert token not in report.message
+    with library.session() as session:
+        stored = session.get(Podcast, podcast.id)
+        assert stored is not None and stored.last_error
+        assert token not in stored.last_error
+    library.close()
+    for path in resolve_paths().data.rglob("*"):
+        if path.is_file():
+            assert token.encode() not in path.read_bytes(), path
