@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from protocol.requests import RequestModel
 
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,38}[A-Za-z0-9]$"
 """Usernames double as gpodder.net user names, which appear in URL paths."""
 
 
-class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class _Request(RequestModel):
+    """Request bodies of this module (see :class:`protocol.requests.RequestModel`)."""
 
 
 class UserCreate(_Request):

@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from protocol.requests import RequestModel
 
 
-class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class _Request(RequestModel):
+    """Request bodies of this module (see :class:`protocol.requests.RequestModel`)."""
 
 
 class ClaimCreate(_Request):

@@ -248,3 +248,15 @@ def test_a_creator_leaving_keeps_what_listeners_bought(client: TestClient, conte
         orphan = db.get(Show, store.show_id)
         assert orphan is not None and orphan.owner_id is None and orphan.owner_left_at is not None
     assert context.storage.path(unsold_key) is None  # the unsold upload was deleted
+
+
+def test_nul_characters_in_request_text_are_a_clear_422(client: TestClient, context: ServiceContext) -> None:
+    """PostgreSQL cannot store NUL in text: it must be refused up front, never a server error."""
+    alice = sign_up(client, "alice")
+    refused = client.post("/api/v1/app-passwords", headers=alice.headers, json={"name": "\u0000"})
+    assert refused.status_code == 422 and "NUL" in refused.text
+    assert client.post("/api/v1/auth/signup", json={"email": "b@example.org", "username": "b\u0000ob",
+                                                     "password": "a-long-password"}).status_code == 422
+    assert client.post("/api/v1/claims", headers=alice.headers,
+                       json={"feed_url": "http://example.org/\u0000"}).status_code == 422
+    assert client.get("/api/v1/app-passwords", headers=alice.headers).json() == []
