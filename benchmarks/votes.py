@@ -2,14 +2,16 @@
 
     python -m benchmarks.votes [--voters 20000] [--listeners 500] [--concurrency 48] [--workers 2]
 
-A throw-away PostgreSQL 15 (Debian ``postgresql``) holds the data; the service runs as
+A throw-away PostgreSQL 15 (Debian ``postgresql``, the tests' server: fsync and synchronous
+commit off, so the figures measure the service, not the disk) holds the data; the service runs as
 ``uvicorn --workers 2`` in its own processes; 20,000 voters plus the listeners' accounts and their
 access tokens are inserted directly (no sign-up). The listeners vote first (so they may see
 counts), then follow the live stream from one process while another sends every voter's single
 vote (with an ``Idempotency-Key``, retried on a transport error) at a fixed concurrency. Every
 process runs on this machine: load generator included.
 
-Checks: counted ballots == acknowledged votes (``lost``, ``duplicated``), and each listener's last
+``service_cpu_ms_per_vote`` is the CPU time of the service's processes per counted vote, a figure
+that means something even when other work shares the machine. Checks: counted ballots == acknowledged votes (``lost``, ``duplicated``), and each listener's last
 ``poll.tally`` equals the database's count. Last line:
 ``{"votes_per_s", "p50_ms", "p99_ms", "lost", "duplicated", "listeners_correct", ...}``.
 """
