@@ -91,7 +91,9 @@ def _summary(parsed: object) -> str:
 
     assert isinstance(parsed, ParsedFeed)
     podcast = parsed.podcast
-    episodes = parsed.episodes
+    # Live items (podcast:liveItem) are streams, not episodes: counted and listed apart.
+    episodes = [episode for episode in parsed.episodes if episode.live_status is None]
+    live = [episode for episode in parsed.episodes if episode.live_status is not None]
     playable = sum(1 for episode in episodes if episode.enclosure is not None)
     lines = [
         podcast.title or "(untitled podcast)",
@@ -103,6 +105,8 @@ def _summary(parsed: object) -> str:
         lines.append(f"  {date}  {episode.title or '(untitled episode)'}")
     if len(episodes) > 10:
         lines.append(f"  ... and {len(episodes) - 10} more")
+    for episode in live:
+        lines.append(f"  live ({episode.live_status}, not supported yet)  {episode.title or '(untitled)'}")
     return "\n".join(lines)
 
 

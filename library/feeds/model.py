@@ -94,6 +94,14 @@ class ParsedEpisode:
     ``protocol`` such as ``activitypub``, ``accountId``...)."""
     value: list[dict[str, Any]] = field(default_factory=list)
     """``podcast:value`` blocks of this episode (they override the podcast's)."""
+    live_status: str | None = None
+    """``podcast:liveItem`` status: ``pending``, ``live`` or ``ended``; ``None`` for an ordinary
+    episode. A live item's enclosure is a stream, not a file: Castwise lists it but does not
+    play or download it."""
+    live_start: datetime | None = None
+    """When the live stream starts (aware UTC), as announced; ``None`` if absent or unreadable."""
+    live_end: datetime | None = None
+    """When the live stream ends (aware UTC), as announced."""
 
 
 @dataclass

@@ -138,8 +138,8 @@ def parse_feed_fast(data: bytes, url: str | None = None) -> ParsedFeed | None:
     if raw.root != ("", "rss") or not (raw.version or "2.0").strip().startswith("2"):
         return None
     podcast = _podcast_from_raw(raw, url)
-    episodes = [_episode_from_raw(item, url) for item in raw.items]
-    return ParsedFeed(podcast=podcast, episodes=merge_duplicates(episodes))
+    episodes = merge_duplicates([_episode_from_raw(item, url) for item in raw.items])
+    return ParsedFeed(podcast=podcast, episodes=episodes + live_episodes(raw, url, episodes))
 
 
 def parse_feed_tolerant(
@@ -228,6 +228,33 @@ def _episode_from_raw(item: RawItem, url: str | None) -> ParsedEpisode:
     if url is not None and episode.image is not None:
         episode.image = absolute_url(episode.image, url)
     return episode
+
+
+_LIVE_STATUSES = frozenset({"pending", "live", "ended"})
+
+
+def live_episodes(raw: RawFeed, url: str | None, episodes: list[ParsedEpisode]) -> list[ParsedEpisode]:
+    """The ``podcast:liveItem`` elements of ``raw`` as episodes with ``live_status`` set, to be
+    listed after the feed's ordinary ``episodes``.
+
+    A live item that shares a guid (or, without one, an enclosure URL) with an ordinary episode
+    is left out: the recording was published, and the episode is what the listener wants. An
+    unknown status reads as ``pending``. Both parser paths use this, so they agree.
+    """
+    taken = {episode.guid or (episode.enclosure.url if episode.enclosure else None) for episode in episodes}
+    taken.discard(None)
+    live: list[ParsedEpisode] = []
+    for item in raw.live_items:
+        episode = _episode_from_raw(item, url)
+        status = (item.live_status or "").strip().lower()
+        episode.live_status = status if status in _LIVE_STATUSES else "pending"
+        episode.live_start = parse_date(item.live_start)
+        episode.live_end = parse_date(item.live_end)
+        identity = episode.guid or (episode.enclosure.url if episode.enclosure else None)
+        if identity is not None and identity in taken:
+            continue
+        live.append(episode)
+    return merge_duplicates(live)
 
 
 def apply_extensions(episode: ParsedEpisode, item: RawItem) -> None:

@@ -66,9 +66,13 @@ def parse_with_feedparser(
                     episode.title = item.title.strip() or episode.title
     if url:
         _resolve_relative(podcast, episodes, url)
-    from library.feeds.parse import merge_duplicates
+    from library.feeds.parse import live_episodes, merge_duplicates
 
-    return ParsedFeed(podcast=podcast, episodes=merge_duplicates(episodes))
+    episodes = merge_duplicates(episodes)
+    if raw is not None:
+        # feedparser does not know podcast:liveItem; the expat pass read them.
+        episodes += live_episodes(raw, url, episodes)
+    return ParsedFeed(podcast=podcast, episodes=episodes)
 
 
 def _resolve_relative(podcast: ParsedPodcast, episodes: list[ParsedEpisode], base: str) -> None:

@@ -42,6 +42,10 @@ _NAMESPACES = {
 Key = tuple[str, str]
 _ITEM_KEYS: frozenset[Key] = frozenset({("", "item"), ("rss1", "item"), ("atom", "entry")})
 _CHANNEL_KEYS: frozenset[Key] = frozenset({("", "channel"), ("rss1", "channel"), ("atom", "feed")})
+# A Podcasting 2.0 live stream: an item-shaped element of the channel, read into a RawItem of its
+# own (RawFeed.live_items) so the item lists of both parser paths stay aligned.
+_LIVE_KEY: Key = ("podcast", "liveItem")
+_ITEM_PARENT_KEYS: frozenset[Key] = _ITEM_KEYS | {_LIVE_KEY}
 
 # Elements whose text we read; any other element's text is skipped without being buffered.
 _TEXT_KEYS: frozenset[Key] = frozenset(
@@ -92,6 +96,9 @@ class RawItem:
         "image",
         "itunes_summary",
         "link",
+        "live_end",
+        "live_start",
+        "live_status",
         "media_enclosure",
         "persons",
         "podcast_episode",
@@ -139,6 +146,10 @@ class RawItem:
         self.funding: list[Funding] = []
         self.social_interact: list[dict[str, Any]] = []
         self.value: list[dict[str, Any]] = []
+        self.live_status: str | None = None
+        """``status`` of a ``podcast:liveItem`` as written; ``None`` for an ordinary item."""
+        self.live_start: str | None = None
+        self.live_end: str | None = None
 
 
 class RawChannel:
@@ -178,6 +189,8 @@ class RawFeed:
         self.version: str | None = None
         self.channel = RawChannel()
         self.items: list[RawItem] = []
+        self.live_items: list[RawItem] = []
+        """``podcast:liveItem`` elements of the channel, in order (never part of ``items``)."""
 
 
 def _attr(attrs: dict[str, str], name: str) -> str | None:
@@ -297,6 +310,14 @@ class _Pass:
     def start_podcast(self, local: str, attrs: dict[str, str]) -> None:
         item = self.item
         channel = self.feed.channel
+        if local == "liveItem":
+            if item is None and self.at_channel_level():
+                item = self.item = RawItem()
+                # An element without a status still announces a stream: it is at least pending.
+                item.live_status = _attr(attrs, "status") or "pending"
+                item.live_start = _attr(attrs, "start")
+                item.live_end = _attr(attrs, "end")
+            return
         if local == "chapters":
             if item is not None and item.chapters_url is None:
                 item.chapters_url = _attr(attrs, "url")
@@ -375,6 +396,10 @@ class _Pass:
             self.item = None
         elif key in _CHANNEL_KEYS:
             self.in_channel = False
+        elif key == _LIVE_KEY:
+            if self.item is not None and self.item.live_status is not None:
+                self.feed.live_items.append(self.item)
+                self.item = None
         elif key == ("podcast", "alternateEnclosure"):
             if self.item is not None and self.alternate is not None:
                 self.item.alternate_enclosures.append(self.alternate)
@@ -393,7 +418,7 @@ class _Pass:
         if key[1] == "title" and key[0] in ("dc", "media"):
             item.alt_title = item.alt_title or value
             return
-        if parent not in _ITEM_KEYS:  # e.g. the <title> of an <image> or <source> inside an item
+        if parent not in _ITEM_PARENT_KEYS:  # e.g. the <title> of an <image> or <source> in an item
             return
         prefix, local = key
         if prefix == "":

@@ -112,6 +112,7 @@ def test_the_human_summary_names_the_show_and_counts_episodes(corpus: Path) -> N
     assert result.returncode == 0
     assert "Podcasting 2.0 Namespace Example" in result.stdout
     assert "3 episodes" in result.stdout
+    assert "live (live, not supported yet)  Podcasting 2.0 Live Show" in result.stdout
 
 
 def test_a_url_is_fetched_and_parsed(http_server: LocalHTTPServer, corpus: Path) -> None:
@@ -123,7 +124,8 @@ def test_a_url_is_fetched_and_parsed(http_server: LocalHTTPServer, corpus: Path)
     )
     result = castwise("feed", "parse", url, "--json")
     assert result.returncode == 0, result.stderr
-    assert len(json.loads(result.stdout)["episodes"]) == 3
+    episodes = json.loads(result.stdout)["episodes"]
+    assert [episode["live_status"] for episode in episodes] == [None, None, None, "live"]
 
 
 def test_unusable_input_exits_non_zero_with_one_clear_line(

@@ -410,7 +410,42 @@ def test_live_items_do_not_leak_into_the_channel() -> None:
         ]
         assert feed.podcast.social_interact == []
         assert feed.podcast.persons == []
-        assert feed.episodes == []
+        # The live item is listed as a live episode of its own, never as an ordinary one.
+        assert [(episode.title, episode.live_status) for episode in feed.episodes] == [
+            ("Soon live", "pending")
+        ]
+        assert [person.name for person in feed.episodes[0].persons] == ["Guest Star"]
+
+
+def test_live_items_of_a_real_feed_are_listed_with_status_and_times(corpus: Path) -> None:
+    data = (corpus / "feeds/podcastns/podcastns_example.xml").read_bytes()
+    for feed in (parse_feed(data), parse_feed_tolerant(data)):
+        live = [episode for episode in feed.episodes if episode.live_status is not None]
+        assert [episode.title for episode in feed.episodes if episode.live_status is None] == [
+            "Episode 3 - The Future",
+            "Episode 2 - The Present",
+            "Episode 1 - The Past",
+        ]
+        assert len(live) == 1
+        assert live[0].title == "Podcasting 2.0 Live Show"
+        assert live[0].guid == "https://example.com/live"
+        assert live[0].live_status == "live"
+        assert live[0].live_start == datetime(2021, 9, 26, 13, 30, tzinfo=UTC)
+        assert live[0].live_end == datetime(2021, 9, 26, 15, 30, tzinfo=UTC)
+        assert live[0].enclosure is not None
+        assert live[0].enclosure.url == "https://example.com/pc20/livestream?format=.mp3"
+        assert live[0].description is not None and "future of podcasting" in live[0].description
+
+
+def test_a_live_item_whose_recording_was_published_gives_only_the_episode() -> None:
+    channel = """<title>Show</title>
+      <podcast:liveItem status="ended" start="2030-01-01T10:00:00Z">
+        <title>Live now</title><guid>ep-7</guid>
+        <enclosure url="https://live.test/stream" type="audio/mpeg" length="0"/>
+      </podcast:liveItem>"""
+    items = '<item><title>Episode 7</title><guid>ep-7</guid><enclosure url="https://m.test/7.mp3"/></item>'
+    for feed in (parse_feed(rss(items, channel)), parse_feed_tolerant(rss(items, channel))):
+        assert [(episode.title, episode.live_status) for episode in feed.episodes] == [("Episode 7", None)]
 
 
 def test_empty_content_encoded_falls_back_to_the_description() -> None:
