@@ -80,6 +80,9 @@ def episode_values(parsed: ParsedEpisode) -> dict[str, Any]:
         "explicit": parsed.explicit,
         "link": parsed.link,
         "image_url": parsed.image,
+        "live_status": parsed.live_status,
+        "live_start": parsed.live_start,
+        "live_end": parsed.live_end,
     }
 
 
@@ -149,6 +152,10 @@ def sync_episodes(
             if _present(value) and getattr(match, name) != value:
                 setattr(match, name, value)
                 changed = True
+        if match.live_status is not None and parsed.live_status is None:
+            # The stream's recording was published under the live item's identity: an episode now.
+            match.live_status = match.live_start = match.live_end = None
+            changed = True
         updated += changed
     # Feeds list newest first; insert oldest first (undated items keep their relative order).
     fresh.sort(key=lambda item: (item[1].published or _OLDEST, -item[0]))

@@ -22,7 +22,7 @@ from library.db.fts import SQL_FUNCTION, index_text
 from library.errors import CastwiseError, ErrorKind
 from library.paths import Paths, resolve_paths
 
-HEAD_REVISION = "0003_transcript_search"
+HEAD_REVISION = "0004_live_items"
 """The newest migration's revision id. A test checks it against the migration scripts."""
 
 BUSY_TIMEOUT_MS = 5000

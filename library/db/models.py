@@ -217,6 +217,13 @@ class Episode(Base):
     first_seen_at: Mapped[datetime] = mapped_column(default=utc_now)
     last_seen_at: Mapped[datetime | None] = mapped_column()
     """When the feed last listed this episode (older than the podcast's last update: delisted)."""
+    live_status: Mapped[str | None] = mapped_column(String(16))
+    """``pending``, ``live`` or ``ended`` for a ``podcast:liveItem`` stream (migration 0004);
+    ``None`` for an ordinary episode. Live items are listed, never played or downloaded."""
+    live_start: Mapped[datetime | None] = mapped_column()
+    """When the stream starts, as the feed announces it (UTC)."""
+    live_end: Mapped[datetime | None] = mapped_column()
+    """When the stream ends, as the feed announces it (UTC)."""
 
     podcast: Mapped[Podcast] = relationship(back_populates="episodes")
     playback: Mapped[PlaybackState | None] = relationship(

@@ -1,0 +1,77 @@
+"""Live items (``podcast:liveItem``) reach the library database, and become episodes when the
+feed publishes the recording under the same identity."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from library.db import open_library
+from library.db.models import Episode, Podcast
+from library.episode_sync import sync_episodes
+from library.feeds.parse import parse_feed
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+LIVE_FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel>
+<title>Show</title>
+<podcast:liveItem status="{status}" start="2030-01-01T10:00:00Z" end="2030-01-01T11:00:00Z">
+  <title>Live: the big debate</title><guid>debate</guid>
+  <enclosure url="https://live.test/stream" type="audio/mpeg" length="0"/>
+</podcast:liveItem>
+{items}
+</channel></rss>"""
+
+
+def _sync(session: Session, podcast: Podcast, document: str) -> tuple[int, int]:
+    return sync_episodes(session, podcast, parse_feed(document.encode()).episodes, NOW)
+
+
+def test_a_real_feeds_live_item_is_stored_with_its_status_and_times(corpus: Path) -> None:
+    parsed = parse_feed((corpus / "feeds/podcastns/podcastns_example.xml").read_bytes())
+    with open_library() as library:
+        with library.transaction() as session:
+            podcast = Podcast(feed_url="https://example.com/feed.xml", title="Example")
+            session.add(podcast)
+            session.flush()
+            assert sync_episodes(session, podcast, parsed.episodes, NOW) == (4, 0)
+        with library.session() as session:
+            live = session.scalars(select(Episode).where(Episode.live_status.is_not(None))).one()
+            assert live.title == "Podcasting 2.0 Live Show"
+            assert live.live_status == "live"
+            assert live.live_start == datetime(2021, 9, 26, 13, 30, tzinfo=UTC)
+            assert live.live_end == datetime(2021, 9, 26, 15, 30, tzinfo=UTC)
+            ordinary = session.scalars(select(Episode).where(Episode.live_status.is_(None))).all()
+            assert sorted(episode.title for episode in ordinary) == [
+                "Episode 1 - The Past",
+                "Episode 2 - The Present",
+                "Episode 3 - The Future",
+            ]
+
+
+def test_status_changes_follow_the_feed_and_a_published_recording_becomes_an_episode() -> None:
+    with open_library() as library:
+        with library.transaction() as session:
+            podcast = Podcast(feed_url="https://show.test/feed.xml", title="Show")
+            session.add(podcast)
+            session.flush()
+            assert _sync(session, podcast, LIVE_FEED.format(status="pending", items="")) == (1, 0)
+        with library.transaction() as session:
+            podcast = session.scalars(select(Podcast)).one()
+            assert _sync(session, podcast, LIVE_FEED.format(status="live", items="")) == (0, 1)
+            assert session.scalars(select(Episode)).one().live_status == "live"
+        recording = (
+            "<item><title>The big debate</title><guid>debate</guid>"
+            '<enclosure url="https://show.test/debate.mp3" type="audio/mpeg"/></item>'
+        )
+        with library.transaction() as session:
+            podcast = session.scalars(select(Podcast)).one()
+            assert _sync(session, podcast, LIVE_FEED.format(status="ended", items=recording)) == (0, 1)
+        with library.session() as session:
+            episode = session.scalars(select(Episode)).one()  # the same row: history stays with it
+            assert (episode.title, episode.live_status, episode.live_start) == ("The big debate", None, None)
+            assert episode.enclosure_url == "https://show.test/debate.mp3"
