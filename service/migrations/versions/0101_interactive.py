@@ -1,7 +1,7 @@
 """interactive polls questions comments
 
 Revision ID: 0101_interactive
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-23 13:11:52.768130
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import service.db
 
 
 revision = '0101_interactive'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
