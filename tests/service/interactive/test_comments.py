@@ -198,3 +198,25 @@ def test_engagement_counts_what_listeners_did(client: TestClient, world: World) 
     assert sum(point["votes"] + point["answers"] + point["comments"] for point in body["per_hour"]) == 3
     assert client.get(f"/api/v1/interactive-episodes/{world.episode_id}/engagement",
                       headers=world.alice.headers).status_code == 404
+
+
+def test_a_deleted_listener_leaves_no_interactions_behind(client: TestClient, world: World, app: FastAPI,
+                                                         context: ServiceContext) -> None:
+    from tests.service.rows import rows_owned_by
+
+    poll = world.poll(client)
+    question = world.question(client)
+    client.post(f"/api/v1/polls/{poll['id']}/votes", headers={**world.alice.headers, "Idempotency-Key": "delete-1234"},
+                json={"option_ids": [poll["options"][0]["id"]]})
+    client.post(f"/api/v1/questions/{question['id']}/answers", headers=world.alice.headers, json={"text": "mine"})
+    bob_comment = world.comment(client, world.bob, "bob's", 1).json()
+    world.comment(client, world.alice, "a reply of alice", 2, parent_id=bob_comment["id"])
+    client.post(f"/api/v1/interactions/{bob_comment['id']}/reports", headers=world.alice.headers,
+                json={"reason": "x"})
+    gone = client.request("DELETE", "/api/v1/account", headers=world.alice.headers,
+                          json={"password": world.alice.password})
+    assert gone.status_code == 204
+    with context.sessions() as db:
+        assert rows_owned_by(db, world.alice.id) == {}
+    assert client.get(f"/api/v1/polls/{poll['id']}", headers=world.creator.headers).json()["total_votes"] == 0
+    assert [item["author"] for item in _comments(client, world)] == ["bob"]
