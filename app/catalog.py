@@ -8,6 +8,7 @@ method blocks on the database, so the GUI calls them through :class:`app.tasks.T
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from library.db.models import Episode, ListeningEvent, ListeningEventKind, Queue
 _EPISODE_COLUMNS = """
     e.id, e.podcast_id, p.title, e.title, CAST(strftime('%s', e.published) AS INTEGER),
     e.duration_ms, COALESCE(s.position_ms, 0), COALESCE(s.played, 0),
-    CASE WHEN d.state = 'completed' THEN 1 ELSE 0 END, e.enclosure_url, e.enclosure_type
+    CASE WHEN d.state = 'completed' THEN 1 ELSE 0 END, e.enclosure_url, e.enclosure_type, e.live_status
 """
 _EPISODE_FROM = """
     FROM episodes e
@@ -52,10 +53,16 @@ class EpisodeDetails:
     persons: list[dict[str, Any]] = field(default_factory=list)
     funding: list[dict[str, Any]] = field(default_factory=list)
     rating: int = 0
+    live_status: str | None = None
+    """``pending``, ``live`` or ``ended`` for a ``podcast:liveItem`` stream (not playable yet)."""
+    live_start: datetime | None = None
+    """When the stream starts, as the feed announces it (UTC)."""
 
 
-def media_kind(url: str | None, mime_type: str | None) -> MediaKind:
-    """How an enclosure plays: audio, video (as audio), or nothing."""
+def media_kind(url: str | None, mime_type: str | None, live_status: str | None = None) -> MediaKind:
+    """How an enclosure plays: audio, video (as audio), a live stream (not yet), or nothing."""
+    if live_status is not None:
+        return MediaKind.LIVE
     if not url:
         return MediaKind.NONE
     if mime_type and mime_type.startswith("video/"):
@@ -65,7 +72,7 @@ def media_kind(url: str | None, mime_type: str | None) -> MediaKind:
 
 def _episode_row(values: tuple[Any, ...]) -> EpisodeRow:
     (episode_id, podcast_id, podcast_title, title, published_s, duration_ms, position_ms, played, downloaded,
-     url, mime_type) = values
+     url, mime_type, live_status) = values
     return EpisodeRow(
         episode_id=episode_id,
         podcast_id=podcast_id,
@@ -76,7 +83,7 @@ def _episode_row(values: tuple[Any, ...]) -> EpisodeRow:
         position_ms=position_ms or 0,
         played=bool(played),
         downloaded=bool(downloaded),
-        media_kind=media_kind(url, mime_type),
+        media_kind=media_kind(url, mime_type, live_status),
     )
 
 
@@ -185,6 +192,8 @@ class LibraryCatalog:
                 persons=list(episode.persons or []),
                 funding=list(episode.funding or []),
                 rating=self._rating(session, episode_id),
+                live_status=episode.live_status,
+                live_start=episode.live_start,
             )
 
     @staticmethod

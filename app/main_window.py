@@ -247,7 +247,7 @@ class MainWindow(QMainWindow):
         if playback is None:
             return
         self.services.tasks.submit(
-            playback.store.media_for, episode_id, key="play",
+            playback.store.media_to_play, episode_id, key="play",
             on_result=lambda media: self._on_media_for_play_loaded(media, start_ms),
             on_error=self._on_task_error,
         )

@@ -51,6 +51,13 @@ RATINGS: dict[str, ListeningEventKind] = {
 """The words ``castwise rate`` accepts and the listening event each records."""
 
 
+class LiveEpisodeError(CastwiseError):
+    """The listener asked to play a ``podcast:liveItem`` stream: Castwise does not play live
+    episodes yet. ``str(error)`` says so in words a listener reads."""
+
+    kind = ErrorKind.BAD_INPUT
+
+
 class PlaybackStore:
     """Reads and writes the library's playback tables; every method is one short transaction."""
 
@@ -69,13 +76,25 @@ class PlaybackStore:
             episode = session.get(Episode, episode_id)
             return episode.title if episode is not None else f"episode {episode_id}"
 
+    def media_to_play(self, episode_id: int) -> EpisodeMedia | None:
+        """:meth:`media_for` for a listener's explicit Play: a live item raises
+        :class:`LiveEpisodeError` (the reason to show) instead of quietly giving None."""
+        with self.library.session() as session:
+            episode = session.get(Episode, episode_id)
+            if episode is not None and episode.live_status is not None:
+                raise LiveEpisodeError(
+                    f"\u201c{episode.title}\u201d is a live episode: live episodes are not supported yet."
+                )
+        return self.media_for(episode_id)
+
     def media_for(self, episode_id: int) -> EpisodeMedia | None:
-        """The episode as the player's plain data, or None if it is gone or has no audio."""
+        """The episode as the player's plain data, or None if it is gone, has no audio, or is a
+        live stream (``podcast:liveItem``: not supported yet, so Up Next skips it)."""
         from library.downloads.episodes import local_path_for
 
         with self.library.session() as session:
             episode = session.get(Episode, episode_id)
-            if episode is None:
+            if episode is None or episode.live_status is not None:
                 return None
             local = local_path_for(episode, session)
             location = str(local) if local is not None else episode.enclosure_url

@@ -142,11 +142,15 @@ class EpisodeDetailsPane(QWidget):
             return
         self.title_label.setText(episode.title)
         self.subtitle_label.setText(episode.podcast_title)
-        playable = bool(episode.media_url)
-        self.play_button.setEnabled(playable)
+        live = episode.live_status is not None
+        playable = bool(episode.media_url) and not live
+        # Play stays enabled on a live item: pressing it tells the listener why nothing plays.
+        self.play_button.setEnabled(playable or live)
         self.enqueue_button.setEnabled(playable)
         self.download_button.setEnabled(playable)
-        if not playable:
+        if live:
+            self.notice_label.setText(self._live_notice(episode))
+        elif not playable:
             self.notice_label.setText(self.tr("This episode has no audio to play."))
         elif episode.media_type and episode.media_type.startswith("video/"):
             self.notice_label.setText(self.tr("A video episode: Castwise plays its sound."))
@@ -179,6 +183,17 @@ class EpisodeDetailsPane(QWidget):
         if links:
             parts.append(self.tr("Support: {links}").format(links=" · ".join(links)))
         self.links_label.setText("<br>".join(parts))
+
+    def _live_notice(self, episode: EpisodeDetails) -> str:
+        status = {
+            "pending": self.tr("Upcoming live episode"),
+            "live": self.tr("Live now"),
+            "ended": self.tr("Live episode (ended)"),
+        }.get(episode.live_status or "", self.tr("Live episode"))
+        if episode.live_start is not None and episode.live_status == "pending":
+            start = episode.live_start.astimezone().strftime("%Y-%m-%d %H:%M")
+            status = self.tr("{status}, starts {start}").format(status=status, start=start)
+        return self.tr("{status} - live episodes are not supported yet.").format(status=status)
 
     def set_rating(self, rating: int) -> None:
         self.like_button.setChecked(rating > 0)
