@@ -74,75 +74,105 @@
 <context>
     <name>EpisodeDetailsPane</name>
     <message>
-        <location filename="../../app/components/episode_details.py" line="81" />
+        <location filename="../../app/components/episode_details.py" line="65" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="83" />
+        <location filename="../../app/components/episode_details.py" line="67" />
         <source>Add to Up Next</source>
         <translation>加入待播</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="85" />
+        <location filename="../../app/components/episode_details.py" line="69" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="87" />
+        <location filename="../../app/components/episode_details.py" line="71" />
         <source>Like</source>
         <translation>喜欢</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="90" />
+        <location filename="../../app/components/episode_details.py" line="74" />
         <source>Not interested</source>
         <translation>不感兴趣</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="101" />
+        <location filename="../../app/components/episode_details.py" line="85" />
         <source>Notes</source>
         <translation>简介</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="103" />
-        <location filename="../../app/components/episode_details.py" line="107" />
+        <location filename="../../app/components/episode_details.py" line="87" />
+        <location filename="../../app/components/episode_details.py" line="91" />
         <source>Chapters</source>
         <translation>章节</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="110" />
+        <location filename="../../app/components/episode_details.py" line="94" />
         <source>Transcript</source>
         <translation>文字稿</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="136" />
+        <location filename="../../app/components/episode_details.py" line="120" />
         <source>No episode selected</source>
         <translation>未选择单集</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="150" />
+        <location filename="../../app/components/episode_details.py" line="138" />
         <source>This episode has no audio to play.</source>
         <translation>此单集没有可播放的音频。</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="152" />
+        <location filename="../../app/components/episode_details.py" line="140" />
         <source>A video episode: Castwise plays its sound.</source>
         <translation>这是视频单集：Castwise 只播放其声音。</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="165" />
+        <location filename="../../app/components/episode_details.py" line="153" />
         <source>Loading the transcript…</source>
         <translation>正在加载文字稿…</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="178" />
+        <location filename="../../app/components/episode_details.py" line="166" />
         <source>People: {names}</source>
         <translation>参与者：{names}</translation>
     </message>
     <message>
-        <location filename="../../app/components/episode_details.py" line="180" />
+        <location filename="../../app/components/episode_details.py" line="168" />
         <source>Support: {links}</source>
         <translation>支持：{links}</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/episode_details.py" line="173" />
+        <source>Upcoming live episode</source>
+        <translation>即将开始的直播</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/episode_details.py" line="174" />
+        <source>Live now</source>
+        <translation>正在直播</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/episode_details.py" line="175" />
+        <source>Live episode (ended)</source>
+        <translation>直播单集（已结束）</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/episode_details.py" line="176" />
+        <source>Live episode</source>
+        <translation>直播单集</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/episode_details.py" line="179" />
+        <source>{status}, starts {start}</source>
+        <translation>{status}，开始于 {start}</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/episode_details.py" line="180" />
+        <source>{status} - live episodes are not supported yet.</source>
+        <translation>{status} - 暂不支持直播单集。</translation>
     </message>
 </context>
 <context>
@@ -365,47 +395,47 @@
         <translation>单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="256" />
+        <location filename="../../app/pages/library.py" line="258" />
         <source>Refreshing %v of %m</source>
         <translation>正在刷新 %v / %m</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="265" />
+        <location filename="../../app/pages/library.py" line="267" />
         <source>{title}: {error}</source>
         <translation>{title}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="334" />
+        <location filename="../../app/pages/library.py" line="336" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="335" />
+        <location filename="../../app/pages/library.py" line="337" />
         <source>Add to Up Next</source>
         <translation>加入待播</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="336" />
+        <location filename="../../app/pages/library.py" line="338" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="338" />
+        <location filename="../../app/pages/library.py" line="340" />
         <source>Mark as played</source>
         <translation>标记为已播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="339" />
+        <location filename="../../app/pages/library.py" line="341" />
         <source>Mark as unplayed</source>
         <translation>标记为未播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="359" />
+        <location filename="../../app/pages/library.py" line="361" />
         <source>{count} episodes</source>
         <translation>{count} 个单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="360" />
+        <location filename="../../app/pages/library.py" line="362" />
         <source>{shown} of {total} episodes</source>
         <translation>{shown} / {total} 个单集</translation>
     </message>
@@ -413,173 +443,173 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="122" />
+        <location filename="../../app/main_window.py" line="123" />
         <source>Library</source>
         <translation>资料库</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="123" />
+        <location filename="../../app/main_window.py" line="124" />
         <source>Up Next</source>
         <translation>待播</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="124" />
+        <location filename="../../app/main_window.py" line="125" />
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="125" />
+        <location filename="../../app/main_window.py" line="126" />
         <source>For You</source>
         <translation>为你推荐</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="126" />
+        <location filename="../../app/main_window.py" line="127" />
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="127" />
+        <location filename="../../app/main_window.py" line="128" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="137" />
+        <location filename="../../app/main_window.py" line="138" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="138" />
+        <location filename="../../app/main_window.py" line="139" />
         <source>Subscribe by URL…</source>
         <translation>通过 URL 订阅…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="139" />
+        <location filename="../../app/main_window.py" line="140" />
         <source>Import OPML…</source>
         <translation>导入 OPML…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="140" />
+        <location filename="../../app/main_window.py" line="141" />
         <source>Export OPML…</source>
         <translation>导出 OPML…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="141" />
+        <location filename="../../app/main_window.py" line="142" />
         <source>Refresh all podcasts</source>
         <translation>刷新所有播客</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="143" />
+        <location filename="../../app/main_window.py" line="144" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="144" />
+        <location filename="../../app/main_window.py" line="145" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="145" />
+        <location filename="../../app/main_window.py" line="146" />
         <source>Report a problem…</source>
         <translation>报告问题…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="260" />
+        <location filename="../../app/main_window.py" line="261" />
         <source>Added to Up Next.</source>
         <translation>已加入待播。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="262" />
+        <location filename="../../app/main_window.py" line="263" />
         <source>Already in Up Next.</source>
         <translation>已在待播列表中。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="272" />
+        <location filename="../../app/main_window.py" line="273" />
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="278" />
+        <location filename="../../app/main_window.py" line="279" />
         <source>Subscribing to {url}…</source>
         <translation>正在订阅 {url}…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="319" />
+        <location filename="../../app/main_window.py" line="321" />
         <source>Importing {name}…</source>
         <translation>正在导入 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="336" />
+        <location filename="../../app/main_window.py" line="338" />
         <source>Subscribe</source>
         <translation>订阅</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="336" />
+        <location filename="../../app/main_window.py" line="338" />
         <source>Feed address (URL):</source>
         <translation>订阅源地址（URL）：</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="342" />
+        <location filename="../../app/main_window.py" line="344" />
         <source>Import subscriptions</source>
         <translation>导入订阅</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="342" />
-        <location filename="../../app/main_window.py" line="360" />
+        <location filename="../../app/main_window.py" line="344" />
+        <location filename="../../app/main_window.py" line="362" />
         <source>OPML files (*.opml *.xml);;All files (*)</source>
         <translation>OPML 文件 (*.opml *.xml);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="352" />
+        <location filename="../../app/main_window.py" line="354" />
         <source>Exported {count} podcasts ({private} private feeds left out).</source>
         <translation>已导出 {count} 个播客（未包含 {private} 个私有订阅）。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="360" />
+        <location filename="../../app/main_window.py" line="362" />
         <source>Export subscriptions</source>
         <translation>导出订阅</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="390" />
+        <location filename="../../app/main_window.py" line="392" />
         <source>Refreshed {count} podcasts: {new} new episodes, {failed} failed.</source>
         <translation>已刷新 {count} 个播客：{new} 个新单集，{failed} 个失败。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="397" />
+        <location filename="../../app/main_window.py" line="399" />
         <source>Unsubscribed from {title}.</source>
         <translation>已取消订阅 {title}。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="404" />
+        <location filename="../../app/main_window.py" line="406" />
         <source>Imported {count} podcasts ({failed} failed).</source>
         <translation>已导入 {count} 个播客（{failed} 个失败）。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="416" />
+        <location filename="../../app/main_window.py" line="418" />
         <source>This episode has nothing to play.</source>
         <translation>此单集没有可播放的内容。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="464" />
+        <location filename="../../app/main_window.py" line="466" />
         <source>The transcript could not be loaded: {error}</source>
         <translation>无法加载文字稿：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="492" />
+        <location filename="../../app/main_window.py" line="494" />
         <source>Directory search is not available.</source>
         <translation>目录搜索不可用。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="518" />
+        <location filename="../../app/main_window.py" line="520" />
         <source>Download finished.</source>
         <translation>下载完成。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="531" />
+        <location filename="../../app/main_window.py" line="533" />
         <source>{title}: {message}</source>
         <translation>{title}：{message}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="532" />
+        <location filename="../../app/main_window.py" line="534" />
         <source>{title}: {new} new episodes</source>
         <translation>{title}：{new} 个新单集</translation>
     </message>
@@ -683,12 +713,12 @@
 <context>
     <name>PlaybackAdapter</name>
     <message>
-        <location filename="../../app/adapters/playback.py" line="182" />
+        <location filename="../../app/adapters/playback.py" line="192" />
         <source>End of episode</source>
         <translation>本集结束</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/playback.py" line="184" />
+        <location filename="../../app/adapters/playback.py" line="194" />
         <source>End of chapter</source>
         <translation>本章结束</translation>
     </message>
