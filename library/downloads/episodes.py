@@ -112,6 +112,8 @@ class EpisodeDownloads:
                 raise NotFoundError(f"No episode {episode_id} in the library.")
             if not episode.enclosure_url:
                 raise DownloadTargetError(f"“{episode.title}” has no audio file to download.")
+            if episode.live_status is not None:  # a stream never ends: there is no file to fetch
+                raise DownloadTargetError(f"“{episode.title}” is a live episode: live episodes are not supported yet.")
             if local_path_for(episode, session) is not None:
                 return None
             row = session.scalars(select(Download).where(Download.episode_id == episode_id)).first()

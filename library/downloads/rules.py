@@ -47,7 +47,8 @@ def new_episode_ids(library: Library, *, podcast_ids: Iterable[int] | None = Non
         for podcast_id in session.scalars(podcasts.order_by(Podcast.id)):
             newest = (
                 select(Episode.id)
-                .where(Episode.podcast_id == podcast_id)
+                # Live items (podcast:liveItem) are streams, not files: never auto-downloaded.
+                .where(Episode.podcast_id == podcast_id, Episode.live_status.is_(None))
                 .order_by(Episode.published.desc().nulls_last(), Episode.first_seen_at.desc(), Episode.id.desc())
                 .limit(per_podcast)
                 .subquery()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -75,3 +76,33 @@ def test_status_changes_follow_the_feed_and_a_published_recording_becomes_an_epi
             episode = session.scalars(select(Episode)).one()  # the same row: history stays with it
             assert (episode.title, episode.live_status, episode.live_start) == ("The big debate", None, None)
             assert episode.enclosure_url == "https://show.test/debate.mp3"
+
+
+def test_live_items_are_never_downloaded(tmp_path: Path) -> None:
+    from library.downloads import DownloadManager
+    from library.downloads.episodes import EpisodeDownloads
+    from library.downloads.errors import DownloadTargetError
+    from library.downloads.rules import new_episode_ids
+
+    recording = (
+        "<item><title>Episode 6</title><guid>ep-6</guid><pubDate>Mon, 01 Jan 2029 10:00:00 GMT</pubDate>"
+        '<enclosure url="https://show.test/6.mp3" type="audio/mpeg"/></item>'
+    )
+    with open_library() as library:
+        with library.transaction() as session:
+            podcast = Podcast(feed_url="https://show.test/feed.xml", title="Show", auto_download=True)
+            session.add(podcast)
+            session.flush()
+            _sync(session, podcast, LIVE_FEED.format(status="live", items=recording))
+        with library.session() as session:
+            ids = {episode.title: episode.id for episode in session.scalars(select(Episode))}
+        # Auto-download takes the ordinary episode only, even with room for more.
+        assert new_episode_ids(library, per_podcast=5) == [ids["Episode 6"]]
+        with DownloadManager() as manager:
+            downloads = EpisodeDownloads(library, manager, folder=tmp_path / "downloads")
+            try:
+                with pytest.raises(DownloadTargetError, match="live episodes are not supported yet"):
+                    downloads.download(ids["Live: the big debate"])
+            finally:
+                downloads.close()
+        assert not (tmp_path / "downloads").exists() or not any((tmp_path / "downloads").rglob("*"))
