@@ -172,7 +172,7 @@ def _play(args: argparse.Namespace) -> int:
         episode_id = store.resolve(args.episode)
         if args.rate is not None:
             store.set_episode_speed(episode_id, args.rate)
-        media = store.media_for(episode_id)
+        media = store.media_to_play(episode_id)  # a live episode says why it cannot play
         if media is None:
             raise CastwiseError(f"{store.title_of(episode_id)!r} has no audio to play.", kind=ErrorKind.BAD_INPUT)
         if args.from_s is not None:

@@ -93,3 +93,29 @@ def test_a_live_item_is_listed_as_not_supported_and_play_explains_why(
     window.play_episode(model.data(model.index(ordinary, 0), EpisodeRole.EPISODE_ID))
     qtbot.waitUntil(lambda: playback.state.value == "playing", timeout=15_000)
     assert playback.current is not None and playback.current.title == "Episode One"
+
+
+def test_castwise_play_on_a_live_episode_is_one_clear_line(http_server, speech_clips) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    from library.db import open_library
+    from library.db.models import Episode
+    from tests.support.playback_process import ROOT, castwise_command, seed_episode
+
+    http_server.add("/stream", Resource.from_file(speech_clips["mp3"].path, "audio/mpeg"))
+    with open_library() as library:
+        episode_id = seed_episode(library, http_server.url("/stream"), title="Live desk")
+        with library.transaction() as session:
+            session.get(Episode, episode_id).live_status = "live"  # type: ignore[union-attr]
+    result = subprocess.run(
+        castwise_command("play", str(episode_id), "--aout", "adummy"),
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "castwise: \u201cLive desk\u201d is a live episode: live episodes are not supported yet."
+    ]
