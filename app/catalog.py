@@ -103,7 +103,7 @@ class LibraryCatalog:
 
     def podcasts(self) -> list[PodcastRow]:
         sql = """
-            SELECT p.id, p.title, p.author, p.feed_url, p.image_url, p.last_error,
+            SELECT p.id, p.title, p.author, p.feed_url, p.image_url, p.last_error, p.default_speed, p.auto_download,
                    (SELECT COUNT(*) FROM episodes e WHERE e.podcast_id = p.id),
                    (SELECT COUNT(*) FROM episodes e LEFT JOIN playback_states s ON s.episode_id = e.id
                      WHERE e.podcast_id = p.id AND COALESCE(s.played, 0) = 0
@@ -115,7 +115,8 @@ class LibraryCatalog:
             return [
                 PodcastRow(
                     podcast_id=row[0], title=row[1] or row[3], author=row[2] or "", feed_url=row[3],
-                    image_url=row[4], last_error=row[5], episode_count=row[6], new_count=row[7],
+                    image_url=row[4], last_error=row[5], episode_count=row[8], new_count=row[9],
+                    default_speed=row[6], auto_download=bool(row[7]),
                 )
                 for row in connection.exec_driver_sql(sql)
             ]
@@ -222,6 +223,15 @@ class LibraryCatalog:
                 state.played = played
                 state.position_ms = 0
                 state.completed_at = datetime.now(UTC) if played else None
+
+    def set_auto_download(self, podcast_id: int, enabled: bool) -> None:
+        """Turn the automatic download of a show's new episodes on or off."""
+        from library.db.models import Podcast
+
+        with self._library.transaction() as session:
+            podcast = session.get(Podcast, podcast_id)
+            if podcast is not None:
+                podcast.auto_download = enabled
 
     def queue_ids(self) -> list[int]:
         """Up Next as stored, in order (the player's queue writes it)."""

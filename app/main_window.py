@@ -40,6 +40,7 @@ from app.pages.library import LibraryPage
 from app.pages.search import SearchPage
 from app.pages.settings import SettingsPage
 from app.pages.simple import DownloadsPage, UpNextPage
+from app.podcast_options import PodcastOptions
 from app.preferences import AUTO_DOWNLOAD, Preferences
 from app.tasks import TaskRunner
 from app.widgets.sidebar import Sidebar
@@ -154,6 +155,9 @@ class MainWindow(QMainWindow):
         library.enqueue_requested.connect(self.enqueue)
         library.download_requested.connect(self.download)
         library.mark_played_requested.connect(self._on_library_mark_played_requested)
+        self.podcast_options = PodcastOptions(self)
+        library.podcast_speed_requested.connect(self.podcast_options.ask_speed)
+        library.podcast_auto_download_changed.connect(self.podcast_options.set_auto_download)
         details = library.details_pane
         details.play_requested.connect(self.play_episode)
         details.enqueue_requested.connect(self.enqueue)

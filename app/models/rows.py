@@ -36,6 +36,10 @@ class PodcastRow:
     new_count: int = 0
     last_error: str | None = None
     """The last refresh's failure, in words a listener can read; ``None`` when it went fine."""
+    default_speed: float | None = None
+    """The show's own playback speed (0.5-3.0 times); ``None``: the listener's default."""
+    auto_download: bool = False
+    """New episodes of this show are downloaded after each refresh."""
 
 
 @dataclass(frozen=True, slots=True)

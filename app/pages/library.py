@@ -51,6 +51,10 @@ class LibraryPage(QWidget):
     download_requested = Signal(int)
     mark_played_requested = Signal(list, bool)
     """Episode ids, and played (True) or unplayed (False)."""
+    podcast_speed_requested = Signal(int)
+    """Podcast id: the listener wants to choose the show's own playback speed."""
+    podcast_auto_download_changed = Signal(int, bool)
+    """Podcast id, and whether its new episodes are to be downloaded automatically."""
 
     def __init__(
         self,
@@ -138,6 +142,8 @@ class LibraryPage(QWidget):
         self.podcast_view.setIconSize(QSize(32, 32))
         self.podcast_view.setAccessibleName(self.tr("Podcasts"))
         self.podcast_view.selectionModel().selectionChanged.connect(self._on_podcast_view_selection_changed)
+        self.podcast_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.podcast_view.customContextMenuRequested.connect(self._on_podcast_view_context_menu_requested)
         left_layout.addWidget(self.podcast_view, 1)
         self.errors_label = QLabel()
         self.errors_label.setWordWrap(True)
@@ -340,6 +346,26 @@ class LibraryPage(QWidget):
         menu.addAction(self.tr("Mark as played"), lambda: self.mark_played_requested.emit(ids, True))
         menu.addAction(self.tr("Mark as unplayed"), lambda: self.mark_played_requested.emit(ids, False))
         return menu
+
+    def podcast_menu(self, podcast_id: int) -> QMenu:
+        """The actions on one podcast (the podcast list's context menu)."""
+        number = self.podcast_model.row_of(podcast_id)
+        row = self.podcast_model.rows()[number] if number is not None else None
+        menu = QMenu(self)
+        menu.addAction(self.tr("Playback speed for this show…"), lambda: self.podcast_speed_requested.emit(podcast_id))
+        auto = menu.addAction(self.tr("Auto-download new episodes"))
+        auto.setCheckable(True)
+        auto.setChecked(row is not None and row.auto_download)
+        auto.toggled.connect(lambda checked: self.podcast_auto_download_changed.emit(podcast_id, checked))
+        menu.addSeparator()
+        menu.addAction(self.tr("Unsubscribe"), lambda: self.unsubscribe_requested.emit(podcast_id))
+        return menu
+
+    def _on_podcast_view_context_menu_requested(self, position: QPoint) -> None:
+        index = self.podcast_view.indexAt(position)
+        if index.isValid():
+            podcast_id = int(index.data(PodcastRole.PODCAST_ID))
+            self.podcast_menu(podcast_id).exec(self.podcast_view.viewport().mapToGlobal(position))
 
     def _on_episode_view_context_menu_requested(self, position: QPoint) -> None:
         if self.selected_episode_ids():

@@ -274,168 +274,179 @@
 <context>
     <name>LibraryPage</name>
     <message>
-        <location filename="../../app/pages/library.py" line="84" />
+        <location filename="../../app/pages/library.py" line="88" />
         <source>Welcome to Castwise</source>
         <translation>欢迎使用 Castwise</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="85" />
+        <location filename="../../app/pages/library.py" line="89" />
         <source>Subscribe to a podcast by its feed address, import your subscriptions from another app as OPML, or find shows in Search.</source>
         <translation>通过订阅源地址订阅播客，以 OPML 从其他应用导入订阅，或在“搜索”中查找节目。</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="87" />
+        <location filename="../../app/pages/library.py" line="91" />
         <source>Subscribe by URL…</source>
         <translation>通过 URL 订阅…</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="90" />
+        <location filename="../../app/pages/library.py" line="94" />
         <source>Import OPML…</source>
         <translation>导入 OPML…</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="103" />
+        <location filename="../../app/pages/library.py" line="107" />
         <source>Subscribe by URL</source>
         <translation>通过 URL 订阅</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="104" />
+        <location filename="../../app/pages/library.py" line="108" />
         <source>Import OPML</source>
         <translation>导入 OPML</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="105" />
+        <location filename="../../app/pages/library.py" line="109" />
         <source>Refresh all podcasts</source>
         <translation>刷新所有播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="106" />
+        <location filename="../../app/pages/library.py" line="110" />
+        <location filename="../../app/pages/library.py" line="361" />
         <source>Unsubscribe</source>
         <translation>取消订阅</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="109" />
+        <location filename="../../app/pages/library.py" line="113" />
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="111" />
+        <location filename="../../app/pages/library.py" line="115" />
         <source>Show podcasts as a grid</source>
         <translation>以网格显示播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="114" />
+        <location filename="../../app/pages/library.py" line="118" />
         <source>Sort podcasts</source>
         <translation>播客排序</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="115" />
+        <location filename="../../app/pages/library.py" line="119" />
         <source>A–Z</source>
         <translation>按名称</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="116" />
+        <location filename="../../app/pages/library.py" line="120" />
         <source>New episodes</source>
         <translation>新单集数</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="125" />
+        <location filename="../../app/pages/library.py" line="129" />
         <source>Refresh progress</source>
         <translation>刷新进度</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="129" />
+        <location filename="../../app/pages/library.py" line="133" />
         <source>All new episodes</source>
         <translation>所有新单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="139" />
+        <location filename="../../app/pages/library.py" line="143" />
         <source>Podcasts</source>
         <translation>播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="153" />
-        <location filename="../../app/pages/library.py" line="154" />
+        <location filename="../../app/pages/library.py" line="159" />
+        <location filename="../../app/pages/library.py" line="160" />
         <source>Filter episodes</source>
         <translation>筛选单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="158" />
+        <location filename="../../app/pages/library.py" line="164" />
         <source>Show episodes</source>
         <translation>显示单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="160" />
+        <location filename="../../app/pages/library.py" line="166" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="161" />
+        <location filename="../../app/pages/library.py" line="167" />
         <source>Unplayed</source>
         <translation>未播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="162" />
+        <location filename="../../app/pages/library.py" line="168" />
         <source>In progress</source>
         <translation>收听中</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="163" />
+        <location filename="../../app/pages/library.py" line="169" />
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="164" />
+        <location filename="../../app/pages/library.py" line="170" />
         <source>Played</source>
         <translation>已播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="179" />
+        <location filename="../../app/pages/library.py" line="185" />
         <source>Episodes</source>
         <translation>单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="258" />
+        <location filename="../../app/pages/library.py" line="264" />
         <source>Refreshing %v of %m</source>
         <translation>正在刷新 %v / %m</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="267" />
+        <location filename="../../app/pages/library.py" line="273" />
         <source>{title}: {error}</source>
         <translation>{title}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="336" />
+        <location filename="../../app/pages/library.py" line="342" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="337" />
+        <location filename="../../app/pages/library.py" line="343" />
         <source>Add to Up Next</source>
         <translation>加入待播</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="338" />
+        <location filename="../../app/pages/library.py" line="344" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="340" />
+        <location filename="../../app/pages/library.py" line="346" />
         <source>Mark as played</source>
         <translation>标记为已播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="341" />
+        <location filename="../../app/pages/library.py" line="347" />
         <source>Mark as unplayed</source>
         <translation>标记为未播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="361" />
+        <location filename="../../app/pages/library.py" line="355" />
+        <source>Playback speed for this show…</source>
+        <translation>本节目的播放速度…</translation>
+    </message>
+    <message>
+        <location filename="../../app/pages/library.py" line="356" />
+        <source>Auto-download new episodes</source>
+        <translation>自动下载新单集</translation>
+    </message>
+    <message>
+        <location filename="../../app/pages/library.py" line="387" />
         <source>{count} episodes</source>
         <translation>{count} 个单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="362" />
+        <location filename="../../app/pages/library.py" line="388" />
         <source>{shown} of {total} episodes</source>
         <translation>{shown} / {total} 个单集</translation>
     </message>
@@ -443,173 +454,173 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="123" />
+        <location filename="../../app/main_window.py" line="124" />
         <source>Library</source>
         <translation>资料库</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="124" />
+        <location filename="../../app/main_window.py" line="125" />
         <source>Up Next</source>
         <translation>待播</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="125" />
+        <location filename="../../app/main_window.py" line="126" />
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="126" />
+        <location filename="../../app/main_window.py" line="127" />
         <source>For You</source>
         <translation>为你推荐</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="127" />
+        <location filename="../../app/main_window.py" line="128" />
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="128" />
+        <location filename="../../app/main_window.py" line="129" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="138" />
+        <location filename="../../app/main_window.py" line="139" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="139" />
+        <location filename="../../app/main_window.py" line="140" />
         <source>Subscribe by URL…</source>
         <translation>通过 URL 订阅…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="140" />
+        <location filename="../../app/main_window.py" line="141" />
         <source>Import OPML…</source>
         <translation>导入 OPML…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="141" />
+        <location filename="../../app/main_window.py" line="142" />
         <source>Export OPML…</source>
         <translation>导出 OPML…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="142" />
+        <location filename="../../app/main_window.py" line="143" />
         <source>Refresh all podcasts</source>
         <translation>刷新所有播客</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="144" />
+        <location filename="../../app/main_window.py" line="145" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="145" />
+        <location filename="../../app/main_window.py" line="146" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="146" />
+        <location filename="../../app/main_window.py" line="147" />
         <source>Report a problem…</source>
         <translation>报告问题…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="261" />
+        <location filename="../../app/main_window.py" line="265" />
         <source>Added to Up Next.</source>
         <translation>已加入待播。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="263" />
+        <location filename="../../app/main_window.py" line="267" />
         <source>Already in Up Next.</source>
         <translation>已在待播列表中。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="273" />
+        <location filename="../../app/main_window.py" line="277" />
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="279" />
+        <location filename="../../app/main_window.py" line="283" />
         <source>Subscribing to {url}…</source>
         <translation>正在订阅 {url}…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="321" />
+        <location filename="../../app/main_window.py" line="325" />
         <source>Importing {name}…</source>
         <translation>正在导入 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="338" />
+        <location filename="../../app/main_window.py" line="342" />
         <source>Subscribe</source>
         <translation>订阅</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="338" />
+        <location filename="../../app/main_window.py" line="342" />
         <source>Feed address (URL):</source>
         <translation>订阅源地址（URL）：</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="344" />
+        <location filename="../../app/main_window.py" line="348" />
         <source>Import subscriptions</source>
         <translation>导入订阅</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="344" />
-        <location filename="../../app/main_window.py" line="362" />
+        <location filename="../../app/main_window.py" line="348" />
+        <location filename="../../app/main_window.py" line="366" />
         <source>OPML files (*.opml *.xml);;All files (*)</source>
         <translation>OPML 文件 (*.opml *.xml);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="354" />
+        <location filename="../../app/main_window.py" line="358" />
         <source>Exported {count} podcasts ({private} private feeds left out).</source>
         <translation>已导出 {count} 个播客（未包含 {private} 个私有订阅）。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="362" />
+        <location filename="../../app/main_window.py" line="366" />
         <source>Export subscriptions</source>
         <translation>导出订阅</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="392" />
+        <location filename="../../app/main_window.py" line="396" />
         <source>Refreshed {count} podcasts: {new} new episodes, {failed} failed.</source>
         <translation>已刷新 {count} 个播客：{new} 个新单集，{failed} 个失败。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="399" />
+        <location filename="../../app/main_window.py" line="403" />
         <source>Unsubscribed from {title}.</source>
         <translation>已取消订阅 {title}。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="406" />
+        <location filename="../../app/main_window.py" line="410" />
         <source>Imported {count} podcasts ({failed} failed).</source>
         <translation>已导入 {count} 个播客（{failed} 个失败）。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="418" />
+        <location filename="../../app/main_window.py" line="422" />
         <source>This episode has nothing to play.</source>
         <translation>此单集没有可播放的内容。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="466" />
+        <location filename="../../app/main_window.py" line="470" />
         <source>The transcript could not be loaded: {error}</source>
         <translation>无法加载文字稿：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="494" />
+        <location filename="../../app/main_window.py" line="498" />
         <source>Directory search is not available.</source>
         <translation>目录搜索不可用。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="520" />
+        <location filename="../../app/main_window.py" line="524" />
         <source>Download finished.</source>
         <translation>下载完成。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="533" />
+        <location filename="../../app/main_window.py" line="537" />
         <source>{title}: {message}</source>
         <translation>{title}：{message}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="534" />
+        <location filename="../../app/main_window.py" line="538" />
         <source>{title}: {new} new episodes</source>
         <translation>{title}：{new} 个新单集</translation>
     </message>
@@ -729,6 +740,44 @@
         <location filename="../../app/models/podcasts.py" line="82" />
         <source>Last refresh failed: {error}</source>
         <translation>上次刷新失败：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>PodcastOptions</name>
+    <message>
+        <location filename="../../app/podcast_options.py" line="40" />
+        <source>Your default speed</source>
+        <translation>你的默认速度</translation>
+    </message>
+    <message>
+        <location filename="../../app/podcast_options.py" line="43" />
+        <source>Playback speed for this show</source>
+        <translation>本节目的播放速度</translation>
+    </message>
+    <message>
+        <location filename="../../app/podcast_options.py" line="44" />
+        <source>Play episodes of {title} at:</source>
+        <translation>{title} 的单集播放速度：</translation>
+    </message>
+    <message>
+        <location filename="../../app/podcast_options.py" line="60" />
+        <source>Episodes of {title} play at your default speed.</source>
+        <translation>{title} 的单集将以你的默认速度播放。</translation>
+    </message>
+    <message>
+        <location filename="../../app/podcast_options.py" line="62" />
+        <source>Episodes of {title} play at {speed}.</source>
+        <translation>{title} 的单集将以 {speed} 播放。</translation>
+    </message>
+    <message>
+        <location filename="../../app/podcast_options.py" line="77" />
+        <source>New episodes of {title} will be downloaded automatically.</source>
+        <translation>{title} 的新单集将自动下载。</translation>
+    </message>
+    <message>
+        <location filename="../../app/podcast_options.py" line="79" />
+        <source>New episodes of {title} will no longer be downloaded automatically.</source>
+        <translation>{title} 的新单集将不再自动下载。</translation>
     </message>
 </context>
 <context>
