@@ -29,7 +29,7 @@ from app.components.episode_details import EpisodeDetailsPane
 from app.icons import icon
 from app.models.episodes import EpisodeColumn, EpisodeFilter, EpisodeListModel, EpisodeRole
 from app.models.podcasts import PodcastListModel, PodcastRole, PodcastSortFilterProxy
-from app.models.rows import EpisodeRow, PodcastRow
+from app.models.rows import EpisodeRow, MediaKind, PodcastRow
 from app.tasks import TaskRunner
 from app.widgets.empty_state import EmptyState
 
@@ -330,9 +330,11 @@ class LibraryPage(QWidget):
             self.podcast_view.setGridSize(QSize())
         self.podcast_view.setResizeMode(QListView.ResizeMode.Adjust)
 
+    def _selected_rows(self) -> list[int]:
+        return sorted({index.row() for index in self.episode_view.selectionModel().selectedRows()})
+
     def selected_episode_ids(self) -> list[int]:
-        rows = {index.row() for index in self.episode_view.selectionModel().selectedRows()}
-        return [self.episode_model.row_at(row).episode_id for row in sorted(rows)]
+        return [self.episode_model.row_at(row).episode_id for row in self._selected_rows()]
 
     def episode_menu(self) -> QMenu:
         """The actions on the selected episodes (the context menu)."""
@@ -340,8 +342,12 @@ class LibraryPage(QWidget):
         menu = QMenu(self)
         if len(ids) == 1:
             menu.addAction(self.tr("Play"), lambda: self.episode_activated.emit(ids[0]))
-        menu.addAction(self.tr("Add to Up Next"), lambda: [self.enqueue_requested.emit(i) for i in ids])
-        menu.addAction(self.tr("Download"), lambda: [self.download_requested.emit(i) for i in ids])
+        enqueue = menu.addAction(self.tr("Add to Up Next"), lambda: [self.enqueue_requested.emit(i) for i in ids])
+        download = menu.addAction(self.tr("Download"), lambda: [self.download_requested.emit(i) for i in ids])
+        # Live streams (podcast:liveItem) can be neither queued nor downloaded; Play explains why.
+        only_live = all(self.episode_model.row_at(row).media_kind is MediaKind.LIVE for row in self._selected_rows())
+        enqueue.setEnabled(not only_live)
+        download.setEnabled(not only_live)
         menu.addSeparator()
         menu.addAction(self.tr("Mark as played"), lambda: self.mark_played_requested.emit(ids, True))
         menu.addAction(self.tr("Mark as unplayed"), lambda: self.mark_played_requested.emit(ids, False))

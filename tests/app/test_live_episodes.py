@@ -82,7 +82,9 @@ def test_a_live_item_is_listed_as_not_supported_and_play_explains_why(
         | page.episode_view.selectionModel().SelectionFlag.Rows,
     )
     assert page.selected_episode_ids() == [live_id]
-    play = next(action for action in page.episode_menu().actions() if action.text() == "Play")
+    actions = {action.text(): action for action in page.episode_menu().actions()}
+    assert not actions["Add to Up Next"].isEnabled() and not actions["Download"].isEnabled()
+    play = actions["Play"]
     with qtbot.waitSignal(window.message_shown, timeout=10_000) as shown:
         play.trigger()
     assert "live episodes are not supported yet" in shown.args[0]
