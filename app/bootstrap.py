@@ -23,6 +23,7 @@ from app.tasks import TaskRunner
 from library import settings as library_settings
 from library.db import Library, open_library
 from library.documents import DocumentCache
+from library.episode_documents import EpisodeDocuments
 from library.paths import Paths, resolve_paths
 from player.engine import Engine
 
@@ -79,24 +80,31 @@ def build(
     tasks = TaskRunner(inline=inline_tasks)
     catalog = LibraryCatalog(library)
     engine = engine if engine is not None else create_engine()
+    subscriptions = LazySubscriptions(library)
+    # One document service for the details pane, the player's chapters and the downloads' offline
+    # copies: a private feed's credentials go with its documents, and every transcript read is
+    # indexed for search.
+    documents = EpisodeDocuments(library, DocumentCache(paths.documents_cache),
+                                 auth_for=lambda podcast, url: subscriptions.enclosure_auth(podcast, url))
     controller, store = build_controller(
         library,
         engine,
+        documents=documents,
         skip_forward_s=float(preferences.get(library_settings.SKIP_FORWARD_S)),
         skip_back_s=float(preferences.get(library_settings.SKIP_BACK_S)),
     )
     playback = PlaybackAdapter(controller, store)
-    downloads = DownloadsAdapter(lambda: _episode_downloads(library, preferences), tasks)
+    downloads = DownloadsAdapter(lambda: _episode_downloads(library, preferences, subscriptions, documents), tasks)
     services = Services(
         catalog=catalog,
         tasks=tasks,
         preferences=preferences,
-        subscriptions=LazySubscriptions(library),  # type: ignore[arg-type]
+        subscriptions=subscriptions,  # type: ignore[arg-type]
         playback=playback,
         directory=DirectorySearch(),
         artwork=ArtworkLoader(paths.artwork_cache),
         downloads=downloads,
-        documents=DocumentCache(paths.documents_cache),
+        documents=documents,
         recommendations=RecommendationsLoader(library, paths),
     )
     window = MainWindow(services)
@@ -151,14 +159,20 @@ class RecommendationsLoader:
                 self._service = None
 
 
-def _episode_downloads(library: Library, preferences: Preferences) -> object:
-    """The download service; built on the first download (the HTTP stack is not needed before)."""
+def _episode_downloads(library: Library, preferences: Preferences, subscriptions: LazySubscriptions,
+                       documents: EpisodeDocuments) -> object:
+    """The download service; built on the first download (the HTTP stack is not needed before).
+
+    A basic-auth private feed's files are fetched with its credentials (only from the feed's own
+    origin), and each finished download's chapters and transcript are fetched for offline use."""
     from library.downloads.episodes import EpisodeDownloads
     from library.downloads.manager import DownloadManager
 
     folder = preferences.get(library_settings.DOWNLOAD_FOLDER)
     manager = DownloadManager(max_concurrent=int(preferences.get(library_settings.DOWNLOAD_CONCURRENCY)))
-    return EpisodeDownloads(library, manager, folder=Path(folder) if folder else None)
+    return EpisodeDownloads(library, manager, folder=Path(folder) if folder else None,
+                            headers_for=lambda podcast, url: subscriptions.enclosure_headers(podcast, url),
+                            documents=documents)
 
 
 class LazySubscriptions:

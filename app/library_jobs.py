@@ -21,19 +21,29 @@ def refresh_and_maintain(
     subscriptions: Any,
     *,
     on_progress: Callable[[int, int, Any], None] | None = None,
-    downloads: Any | None = None,
+    downloads: Callable[[], Any] | None = None,
     auto_download: bool = False,
     protect: Iterable[int] = (),
 ) -> list[Any]:
-    """Returns the :class:`library.subscriptions.FeedReport` of every feed."""
+    """Returns the :class:`library.subscriptions.FeedReport` of every feed.
+
+    New episodes (first seen during this refresh) are downloaded for every refreshed podcast when
+    ``auto_download`` (the listener's global setting) is on, else only for the podcasts whose own
+    ``auto_download`` is on, as ``castwise refresh`` does. ``downloads`` returns the
+    :class:`library.downloads.episodes.EpisodeDownloads` service; it is called only when some
+    podcast has episodes to fetch (the download stack is built on first use)."""
     started = datetime.now(UTC)
     reports = subscriptions.refresh_all(on_progress=on_progress)
     library = subscriptions.library
-    if auto_download and downloads is not None:
-        from library.downloads.rules import auto_download_new
+    if downloads is not None:
+        podcast_ids = _auto_download_podcasts(
+            library, [report.podcast_id for report in reports if report.podcast_id is not None], auto_download
+        )
+        if podcast_ids:
+            from library.downloads.rules import auto_download_new, new_episode_ids
 
-        podcast_ids = [report.podcast_id for report in reports if report.podcast_id is not None]
-        auto_download_new(library, downloads, since=started, podcast_ids=podcast_ids)
+            if new_episode_ids(library, since=started, podcast_ids=podcast_ids):
+                auto_download_new(library, downloads(), since=started, podcast_ids=podcast_ids)
     try:
         from library.downloads.rules import clean_up_with_settings
 
@@ -41,6 +51,20 @@ def refresh_and_maintain(
     except Exception:  # cleanup is housekeeping: a failure is logged, the refresh still counts
         log.exception("download cleanup failed")
     return reports
+
+
+def _auto_download_podcasts(library: Any, podcast_ids: list[int], everything: bool) -> list[int]:
+    """Of the refreshed ``podcast_ids``: all of them when ``everything`` (the global setting),
+    else those the listener turned auto-download on for."""
+    if everything or not podcast_ids:
+        return podcast_ids
+    from sqlalchemy import select
+
+    from library.db.models import Podcast
+
+    with library.session() as session:
+        return list(session.scalars(
+            select(Podcast.id).where(Podcast.id.in_(podcast_ids), Podcast.auto_download.is_(True))))
 
 
 def import_opml_file(subscriptions: Any, path: Path) -> list[Any]:

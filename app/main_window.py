@@ -46,7 +46,6 @@ from app.tasks import TaskRunner
 from app.widgets.sidebar import Sidebar
 from library import settings as library_settings
 from library.cues import Cue
-from library.documents import DocumentCache
 from player.controller import EpisodeMedia
 
 log = logging.getLogger(__name__)
@@ -55,6 +54,7 @@ STARTUP_REFRESH_DELAY_MS = 3_000
 """A refresh at start waits this long, so the window is up and responsive first."""
 
 if TYPE_CHECKING:
+    from library.episode_documents import EpisodeDocuments
     from library.subscriptions import FeedReport, Subscriptions
 
 
@@ -72,8 +72,9 @@ class Services:
     downloads: DownloadsAdapter | None = None
     recommendations: Callable[[], object] | None = None
     """Computes "For you" (a ``recommend.service.RecommendationList``) on a worker thread."""
-    documents: DocumentCache | None = None
-    """Chapters and transcript documents, fetched on demand and cached."""
+    documents: EpisodeDocuments | None = None
+    """Chapters and transcript documents, fetched on demand and cached; a transcript read is
+    indexed, so search finds the episode by the words said in it."""
 
 
 class MainWindow(QMainWindow):
@@ -300,7 +301,8 @@ class MainWindow(QMainWindow):
             refresh_and_maintain,
             subscriptions,
             on_progress=self._relay_refresh_progress,
-            downloads=downloads.downloads if (downloads is not None and auto_download) else None,
+            # Built on the worker thread, and only when some podcast has new episodes to fetch.
+            downloads=(lambda: downloads.downloads) if downloads is not None else None,
             auto_download=auto_download,
             protect=protect,
             key="refresh",
@@ -457,23 +459,23 @@ class MainWindow(QMainWindow):
         if images:
             notes.refresh()
 
-    def _on_details_transcript_requested(self, episode_id: int, url: str, content_type: str) -> None:
+    def _on_details_transcript_requested(self, episode_id: int, _url: str, _content_type: str) -> None:
         documents = self.services.documents
         if documents is None:
             return
         self.services.tasks.submit(
-            documents.cues, url, content_type or None, key="details.transcript",
+            documents.transcript, episode_id, key="details.transcript",
             on_result=lambda cues: self._on_transcript_loaded(episode_id, cues),
             on_error=lambda error: self.library_page.details_pane.transcript_view.show_status(
                 self.tr("The transcript could not be loaded: {error}").format(error=error)
             ),
         )
 
-    def _on_transcript_loaded(self, episode_id: int, cues: list[Cue]) -> None:
+    def _on_transcript_loaded(self, episode_id: int, cues: list[Cue] | None) -> None:
         pane = self.library_page.details_pane
         episode = pane.episode()
         if episode is not None and episode.episode_id == episode_id:
-            pane.transcript_view.set_cues(cues)
+            pane.transcript_view.set_cues(cues or [])
 
     def _on_up_next_remove_requested(self, episode_id: int) -> None:
         if self.services.playback is not None:

@@ -42,6 +42,7 @@ class NowPlayingLink(QObject):
         playback.position_changed.connect(self._on_playback_position_changed)
         playback.state_changed.connect(lambda state: bar.set_playing(state in ("playing", "loading")))
         playback.episode_changed.connect(self._on_playback_episode_changed)
+        playback.chapters_changed.connect(self._on_playback_chapters_changed)
         playback.rate_changed.connect(bar.set_speed)
         playback.volume_changed.connect(bar.set_volume)
         playback.sleep_changed.connect(bar.set_sleep_remaining)
@@ -67,6 +68,11 @@ class NowPlayingLink(QObject):
         self.title_changed.emit(media.title)
         self._tasks.submit(self._catalog.details, media.episode_id, key="now-playing",
                            on_result=self._on_details_loaded)
+
+    def _on_playback_chapters_changed(self, episode_id: int, chapters: list[tuple[int, str]]) -> None:
+        current = self._playback.current
+        if current is not None and current.episode_id == episode_id:
+            self._bar.set_chapters(list(chapters))
 
     def _on_details_loaded(self, details: EpisodeDetails | None) -> None:
         current = self._playback.current

@@ -3,8 +3,9 @@
 A 250 ms timer on the GUI thread calls :meth:`PlaybackController.tick`: the controller reads the
 engine's position there, saves it, follows chapters and the sleep timer, and notices the end of an
 episode, so its hooks fire on the GUI thread and are re-emitted directly. The engine's own state
-changes arrive on VLC's threads; they are relayed through a private signal, which Qt queues onto
-the GUI thread. No position tick ever crosses a thread.
+changes arrive on VLC's threads, and chapters fetched in the background arrive on a worker thread
+(``chapters_changed``); both are relayed through private signals, which Qt queues onto the GUI
+thread. No position tick ever crosses a thread.
 
 Positions and durations are milliseconds.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from app.playback import PlaybackStore
 from app.time_text import format_position_ms
@@ -38,6 +39,9 @@ class PlaybackAdapter(QObject):
     """Position and duration (0 while unknown), every 250 ms while an episode is open."""
     chapter_changed = Signal(int, str)
     """Index and title of the chapter now playing."""
+    chapters_changed = Signal(int, object)
+    """Episode id and its chapters as (start ms, title) pairs, when they arrive after it started
+    (a ``podcast:chapters`` document fetched in the background); always on the GUI thread."""
     episode_completed = Signal(int)
     error_occurred = Signal(str)
     """A message for the listener."""
@@ -48,6 +52,7 @@ class PlaybackAdapter(QObject):
     queue_changed = Signal()
 
     _engine_state_changed = Signal(str)  # emitted on the engine's thread, delivered queued
+    _chapters_arrived = Signal(int, object)  # emitted on a worker thread, delivered queued
 
     def __init__(self, controller: PlaybackController, store: PlaybackStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -57,17 +62,22 @@ class PlaybackAdapter(QObject):
         self._timer.setInterval(POSITION_INTERVAL_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._engine_state_changed.connect(self._on_engine_state_changed)
+        self._chapters_arrived.connect(self.chapters_changed, Qt.ConnectionType.QueuedConnection)
         controller.engine.state_changed.connect(self._relay_engine_state)
         controller.position_changed.connect(self._on_controller_position_changed)
         controller.episode_started.connect(self._on_controller_episode_started)
         controller.episode_completed.connect(self.episode_completed.emit)
         controller.chapter_changed.connect(self._on_controller_chapter_changed)
+        controller.chapters_changed.connect(self._relay_chapters)
         controller.error_occurred.connect(self._on_controller_error_occurred)
         controller.sleep_timer_fired.connect(lambda: self.sleep_changed.emit(""))
         controller.queue.changed.connect(lambda _ids: self.queue_changed.emit())
 
     def _relay_engine_state(self, _old: PlaybackState, new: PlaybackState) -> None:
         self._engine_state_changed.emit(new.value)
+
+    def _relay_chapters(self, episode_id: int, chapters: list[Chapter]) -> None:
+        self._chapters_arrived.emit(episode_id, [(chapter.start_ms, chapter.title) for chapter in chapters])
 
     # -- commands (GUI thread) ------------------------------------------------------------------
     @property

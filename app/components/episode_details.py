@@ -4,7 +4,6 @@ people and funding links."""
 from __future__ import annotations
 
 import html
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,22 +22,7 @@ from app.components.transcript_view import TranscriptView
 from app.icons import icon
 from app.time_text import format_position_ms
 from app.widgets.show_notes import ShowNotesView
-
-# Richer formats first: JSON carries speakers and fine timing, SRT/VTT are close behind.
-_TRANSCRIPT_PREFERENCE = ("application/json", "text/vtt", "application/x-subrip", "application/srt", "text/srt")
-
-
-def preferred_transcript(transcripts: list[dict[str, Any]]) -> tuple[str, str | None] | None:
-    """The (URL, type) of the transcript to show, or None when the episode has none usable."""
-    usable = [(str(item["url"]), item.get("type")) for item in transcripts if item.get("url")]
-    if not usable:
-        return None
-
-    def rank(item: tuple[str, str | None]) -> int:
-        kind = (item[1] or "").lower()
-        return _TRANSCRIPT_PREFERENCE.index(kind) if kind in _TRANSCRIPT_PREFERENCE else len(_TRANSCRIPT_PREFERENCE)
-
-    return min(usable, key=rank)
+from library.episode_documents import preferred_transcript
 
 
 class EpisodeDetailsPane(QWidget):
@@ -167,7 +151,7 @@ class EpisodeDetailsPane(QWidget):
         self.tabs.setTabEnabled(2, transcript is not None)
         if transcript is not None:
             self.transcript_view.show_status(self.tr("Loading the transcript…"))
-            self.transcript_requested.emit(episode.episode_id, transcript[0], transcript[1] or "")
+            self.transcript_requested.emit(episode.episode_id, str(transcript["url"]), str(transcript.get("type") or ""))
         else:
             self.transcript_view.set_cues([])
         self.set_rating(episode.rating)
