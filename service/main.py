@@ -25,6 +25,7 @@ from service.settings import Settings, load_settings
 from service.store import StoreError
 from service.sync import SyncError
 from service.sync_auth import SessionCookieMiddleware
+from service.textguard import RefuseNul
 
 log = logging.getLogger("castwise.service")
 
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, *, context: ServiceContext | No
         app.include_router(router)
     app.add_middleware(SessionCookieMiddleware,  # type: ignore[arg-type]
                        secure=context.settings.public_url.startswith("https://"))
+    app.add_middleware(RefuseNul)  # type: ignore[arg-type]  (inside BodyLimit: buffers bounded bodies)
     app.add_middleware(BodyLimit, max_bytes=context.settings.max_body_bytes,  # type: ignore[arg-type]
                        upload_bytes=context.settings.max_upload_bytes)
     return app
