@@ -92,6 +92,8 @@ def upload_episode(show_id: ObjectId, title: Annotated[str, Form(min_length=1, m
                    media: Annotated[UploadFile, File()], user: CurrentUser, context: ContextDep,
                    db: SessionDep, description: Annotated[str, Form(max_length=20000)] = "") -> PremiumEpisodePublic:
     own_show(db, user.id, show_id)
+    if "\x00" in title or "\x00" in description:  # multipart bodies are not screened by RefuseNul
+        raise store.StoreError(422, "NUL characters are not accepted")
     media_type = (media.content_type or "").split(";")[0].strip().lower()
     if not media_type.startswith(("audio/", "video/")):
         raise store.StoreError(415, "premium media must be audio or video")

@@ -11,6 +11,8 @@ from service.context import ServiceContext
 from tests.service.conftest import sign_up
 from tests.service.rows import snapshot
 from tests.service.test_gpodder import app_password, basic
+from tests.service.world import AUDIO, claim_show
+from tests.support.httpserver import LocalHTTPServer
 
 NUL = "\u0000"
 
@@ -45,3 +47,13 @@ def test_nul_characters_in_sync_uploads_and_forms_are_refused(client: TestClient
         assert 400 <= response.status_code < 500, f"{method} {url} {kwargs}: {response.status_code} {response.text[:200]}"
         with context.sessions() as db:
             assert snapshot(db) == before, f"{method} {url} changed data"
+
+
+def test_nul_characters_in_an_upload_title_are_refused(client: TestClient, context: ServiceContext,
+                                                       http_server: LocalHTTPServer) -> None:
+    creator = sign_up(client, "creator")
+    _, show_id = claim_show(client, http_server, creator)
+    response = client.post(f"/api/v1/shows/{show_id}/episodes", headers=creator.headers, data={"title": f"a{NUL}b"},
+                           files={"media": ("bonus.mp3", AUDIO, "audio/mpeg")})
+    assert response.status_code == 422
+    assert client.get(f"/api/v1/shows/{show_id}/episodes", headers=creator.headers).json() == []
