@@ -1,35 +1,46 @@
-"""Casting a vote: the hot path of a busy poll, kept to one thread hop and five statements.
+"""Casting votes: the hot path of a busy poll, written in batches.
 
-1. who is voting (the access token's live device session);
-2. the ``Idempotency-Key`` row, inserted with the response (``ON CONFLICT DO NOTHING``: no row
-   back means a retry, answered with the stored response);
-3. the ballot, inserted only ``WHERE`` the poll is open and the voter is not blocked, so a vote
-   racing a "close poll" cannot slip in; the ``poll_ballots`` unique constraint refuses a second
-   ballot whatever the code path;
-4. the chosen options; 5. commit.
+Each worker has one :class:`VoteBatcher`: a request checks its token (no database) and queues its
+vote; the batcher's writer thread takes every vote waiting (at most one per account, so a batch
+never races itself) and writes them all in ONE transaction of a few multi-row statements:
 
-A poll's options, kind and show never change after creation, so each worker keeps them in memory.
+1. who is voting (the access tokens' live device sessions);
+2. the polls, locked ``FOR SHARE`` on PostgreSQL so a concurrent "close poll" waits for the batch
+   (a vote committed before the close is counted, none after it), and the voters' blocks;
+3. the ``Idempotency-Key`` rows with their responses (``ON CONFLICT DO NOTHING``: a row not
+   inserted means a retry, answered with the stored response once the batch is committed);
+4. the ballots (``ON CONFLICT DO NOTHING``: the ``poll_ballots`` unique constraint refuses a second
+   ballot whatever the code path; a refused ballot's key row is deleted in the same transaction);
+5. the chosen options; 6. commit.
+
+A request is answered only after its batch committed, so every acknowledged vote is counted. If
+the transaction fails, every vote of the batch is answered 503 and none is counted (a retry with
+the same ``Idempotency-Key`` is then applied afresh). A poll's options, kind and show never change
+after creation, so each worker keeps them in memory.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import threading
-from dataclasses import dataclass
-from typing import cast
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 from fastapi import HTTPException, Request, Response, status
-from sqlalchemy import Table, exists, insert, literal, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from protocol.interactive import VoteCreate, VoteReceipt
+from protocol.interactive import PollTally, VoteCreate, VoteReceipt
 from service.context import ServiceContext
 from service.db import utcnow
 from service.deps import bearer_token, not_found, unauthorized
 from service.interactive.access import refuse_blocked, require_open
 from service.interactive.idempotency import WriteRequest, replay, stored_response
-from service.interactive.live import LiveHub, poll_tally
+from service.interactive.live import LiveHub, is_open, poll_tally
 from service.interactive.models import (
     BallotChoice,
     BlockedListener,
@@ -47,6 +58,13 @@ CHOICES = cast(Table, BallotChoice.__table__)
 KEYS = cast(Table, IdempotencyKey.__table__)
 SESSIONS = cast(Table, DeviceSession.__table__)
 """Core tables: the hot path skips the ORM's unit of work."""
+
+log = logging.getLogger("castwise.service.votes")
+
+MAX_BATCH = 500
+"""Most votes written in one transaction."""
+SESSION_TOUCH_S = 60
+"""A device session's ``last_used_at`` is refreshed at most this often (seconds), as ``resolve_auth``."""
 
 
 @dataclass(frozen=True)
@@ -88,91 +106,281 @@ class PollShapes:
         return shape
 
 
-def poll_shapes(request: Request) -> PollShapes:
-    """The worker's :class:`PollShapes`, created on first use."""
-    state = request.app.state
-    shapes: PollShapes | None = getattr(state, "interactive_poll_shapes", None)
-    if shapes is None:
-        shapes = state.interactive_poll_shapes = PollShapes()
-    return shapes
+@dataclass(eq=False)
+class PendingVote:
+    """One queued vote and the future its request awaits (a :class:`Response` or an exception)."""
+
+    user_id: int
+    session_id: int
+    poll_id: int
+    chosen: list[int]
+    write: WriteRequest
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[Response]
+    receipt: str = ""
+    outcome: Response | Exception | None = None
+    after: str | None = field(default=None)
+    """Post-commit work: "explain" (refused: say why), "replay" (key taken: stored response)."""
 
 
-def cast_vote(request: Request, context: ServiceContext, hub: LiveHub, shapes: PollShapes, *, poll_id: int,
-              body: VoteCreate, write: WriteRequest) -> Response:
-    """Record the caller's one ballot on ``poll_id`` and answer a :class:`VoteReceipt` (201)."""
-    with context.sessions() as db:
-        user_id = _voter(request, context, db)
-        shape = shapes.get(db, poll_id)
-        chosen = body.option_ids
-        if len(set(chosen)) != len(chosen):
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "an option is chosen twice")
-        if not shape.multiple and len(chosen) != 1:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "this poll takes exactly one option")
-        if not set(chosen) <= shape.option_ids:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "unknown option for this poll")
-        tally = hub.latest_tally(poll_id)
-        if tally is None:
-            poll = db.get(Interaction, poll_id)
-            assert poll is not None  # its shape was just read
-            tally = poll_tally(db, poll)
-        receipt = VoteReceipt(poll_id=poll_id, option_ids=sorted(chosen), tally=tally).model_dump_json()
-        if write.key is not None and not _claim_key(db, user_id, write, receipt):
-            db.rollback()
-            stored = stored_response(db, user_id, write.key)
-            if stored is None:  # the first attempt failed and rolled back: vote now
-                return cast_vote(request, context, hub, shapes, poll_id=poll_id, body=body, write=write)
-            return replay(stored, write)
-        now = utcnow()
-        allowed = (select(literal(poll_id), literal(user_id), literal(now, PollBallot.created_at.type))
-                   .where(exists().where(Interaction.id == poll_id,
-                                         (Interaction.opens_at.is_(None)) | (Interaction.opens_at <= now),
-                                         (Interaction.closes_at.is_(None)) | (Interaction.closes_at > now)),
-                          ~exists().where(BlockedListener.show_id == shape.show_id,
-                                          BlockedListener.user_id == user_id)))
+def _settle_all(votes: list[PendingVote]) -> None:
+    """Answer each vote's request (on its event loop)."""
+    for vote in votes:
+        if vote.future.done() or vote.outcome is None:  # the client went away
+            continue
+        if isinstance(vote.outcome, Exception):
+            vote.future.set_exception(vote.outcome)
+        else:
+            vote.future.set_result(vote.outcome)
+
+
+class VoteBatcher:
+    """A worker's vote writer (see the module docstring). Its thread starts on first use."""
+
+    def __init__(self, context: ServiceContext, hub: LiveHub, *, linger_s: float = 0.002,
+                 max_batch: int = MAX_BATCH) -> None:
+        self.context, self.hub = context, hub
+        self.shapes = PollShapes()
+        self.linger_s, self.max_batch = linger_s, max_batch
+        self._queue: deque[PendingVote] = deque()
+        self._ready = threading.Condition()
+        self._stop = False
+        self._idle = False
+        self._thread: threading.Thread | None = None
+        self.batches = 0
+        """Transactions written (tests and benchmarks read it)."""
+
+    async def cast(self, request: Request, *, poll_id: int, body: VoteCreate, write: WriteRequest) -> Response:
+        """Queue the caller's one ballot on ``poll_id``; answer its :class:`VoteReceipt` (201) once
+        the batch holding it is committed, or the error that refused it."""
         try:
-            ballot_id = db.execute(insert(BALLOTS).from_select(["poll_id", "user_id", "created_at"], allowed)
-                                   .returning(BALLOTS.c.id)).scalar()
-        except IntegrityError:
-            db.rollback()
-            raise HTTPException(status.HTTP_409_CONFLICT, "this account has already voted in this poll") from None
-        if ballot_id is None:
-            db.rollback()
-            _explain_refusal(db, user_id, poll_id, shape)
-        db.execute(insert(CHOICES), [{"ballot_id": ballot_id, "option_id": option_id, "poll_id": poll_id}
-                                          for option_id in chosen])
-        db.commit()
-    hub.mark_dirty(poll_id, shape.episode_id)
-    return Response(receipt, status_code=status.HTTP_201_CREATED, media_type="application/json")
+            claims = self.context.tokens.verify(bearer_token(request) or "")
+        except TokenError:
+            raise unauthorized("sign-in required, or the access token expired") from None
+        loop = asyncio.get_running_loop()
+        vote = PendingVote(user_id=claims.user_id, session_id=claims.session_id, poll_id=poll_id,
+                           chosen=list(body.option_ids), write=write, loop=loop, future=loop.create_future())
+        self.submit(vote)
+        return await vote.future
+
+    def submit(self, vote: PendingVote) -> None:
+        with self._ready:
+            if self._thread is None:
+                self._stop = False
+                self._thread = threading.Thread(target=self._run, name="castwise-vote-writer", daemon=True)
+                self._thread.start()
+            self._queue.append(vote)
+            if self._idle:  # the writer sleeps on the condition; otherwise it takes the queue anyway
+                self._ready.notify()
+
+    def stop(self) -> None:
+        with self._ready:
+            self._stop = True
+            self._ready.notify()
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join(timeout=5)
+
+    # -- the writer thread -----------------------------------------------------------------
+    def _take(self) -> list[PendingVote] | None:
+        """The next batch: every waiting vote, one per account (later ones wait for the next batch,
+        so a duplicate is refused by the committed ballot, exactly as if it came later)."""
+        with self._ready:
+            while not self._queue and not self._stop:
+                self._idle = True
+                self._ready.wait()
+                self._idle = False
+            if self._stop:
+                return None
+        if self.linger_s > 0:
+            time.sleep(self.linger_s)  # let concurrent votes join the batch
+        batch: list[PendingVote] = []
+        accounts: set[int] = set()
+        later: list[PendingVote] = []
+        with self._ready:
+            while self._queue and len(batch) < self.max_batch:
+                vote = self._queue.popleft()
+                (later if vote.user_id in accounts else batch).append(vote)
+                accounts.add(vote.user_id)
+            self._queue.extendleft(reversed(later))
+        return batch
+
+    def _run(self) -> None:
+        while (batch := self._take()) is not None:
+            try:
+                self._write(batch)
+                self.batches += 1
+            except Exception as error:  # nothing of the batch is counted: say so to every vote
+                log.warning("vote batch of %d failed: %s", len(batch), type(error).__name__)
+                for vote in batch:
+                    vote.outcome = HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
+                                                 "the vote could not be recorded; nothing was counted, try again")
+                    vote.after = None
+            requeued: list[PendingVote] = []
+            by_loop: dict[asyncio.AbstractEventLoop, list[PendingVote]] = {}
+            for vote in batch:
+                if vote.after is not None:
+                    self._follow_up(vote, requeued)
+                if vote.outcome is not None:
+                    by_loop.setdefault(vote.loop, []).append(vote)
+            for loop, answered in by_loop.items():  # one wake-up per event loop, not one per vote
+                try:
+                    loop.call_soon_threadsafe(_settle_all, answered)
+                except RuntimeError:
+                    pass  # that loop has closed (its server stopped): nobody waits for these answers
+            for vote in requeued:
+                self.submit(vote)
+
+    def _write(self, batch: list[PendingVote]) -> None:
+        """Write ``batch`` in one transaction; set each vote's outcome (or its follow-up)."""
+        with self.context.sessions() as db:
+            postgres = db.get_bind().dialect.name == "postgresql"
+            live = self._check_sessions(db, batch)
+            live = self._check_shapes(db, live)
+            live = self._check_open(db, live, postgres)
+            tallies: dict[int, PollTally] = {}
+            for vote in live:
+                tally = tallies.get(vote.poll_id) or self.hub.latest_tally(vote.poll_id)
+                if tally is None:
+                    poll = db.get(Interaction, vote.poll_id)
+                    assert poll is not None  # locked above
+                    tally = poll_tally(db, poll)
+                tallies[vote.poll_id] = tally
+                vote.receipt = VoteReceipt(poll_id=vote.poll_id, option_ids=sorted(vote.chosen),
+                                           tally=tally).model_dump_json()
+            module: Any = postgresql if postgres else sqlite
+            now = utcnow()
+            keyed = [vote for vote in live if vote.write.key is not None]
+            key_ids: dict[int, int] = {}
+            if keyed:
+                rows = db.execute(module.insert(KEYS).values([
+                    {"user_id": vote.user_id, "key": vote.write.key, "fingerprint": vote.write.fingerprint,
+                     "route": vote.write.route, "status_code": 201, "response_body": vote.receipt,
+                     "created_at": now} for vote in keyed]).on_conflict_do_nothing()
+                    .returning(KEYS.c.id, KEYS.c.user_id)).all()
+                key_ids = {int(row[1]): int(row[0]) for row in rows}
+                for vote in keyed:
+                    if vote.user_id not in key_ids:
+                        vote.after = "replay"
+                live = [vote for vote in live if vote.after is None]
+            ballot_ids: dict[int, int] = {}
+            if live:
+                rows = db.execute(module.insert(BALLOTS).values([
+                    {"poll_id": vote.poll_id, "user_id": vote.user_id, "created_at": now} for vote in live])
+                    .on_conflict_do_nothing().returning(BALLOTS.c.id, BALLOTS.c.user_id)).all()
+                ballot_ids = {int(row[1]): int(row[0]) for row in rows}
+            refused = [vote for vote in live if vote.user_id not in ballot_ids]
+            for vote in refused:
+                vote.outcome = HTTPException(status.HTTP_409_CONFLICT, "this account has already voted in this poll")
+            unclaim = [key_ids[vote.user_id] for vote in refused if vote.user_id in key_ids]
+            if unclaim:  # the key answers nothing: a refused vote changes nothing
+                db.execute(delete(KEYS).where(KEYS.c.id.in_(unclaim)))
+            counted = [vote for vote in live if vote.user_id in ballot_ids]
+            if counted:
+                db.execute(CHOICES.insert(), [
+                    {"ballot_id": ballot_ids[vote.user_id], "option_id": option_id, "poll_id": vote.poll_id}
+                    for vote in counted for option_id in vote.chosen])
+            dirty = {vote.poll_id: self.shapes.get(db, vote.poll_id).episode_id for vote in counted}
+            db.commit()
+        for vote in counted:
+            vote.outcome = Response(vote.receipt, status_code=status.HTTP_201_CREATED, media_type="application/json")
+        for poll_id, episode_id in dirty.items():
+            self.hub.mark_dirty(poll_id, episode_id)
+
+    def _check_sessions(self, db: Session, votes: list[PendingVote]) -> list[PendingVote]:
+        """Votes whose device session is live (``resolve_auth``'s checks); the others get 401."""
+        rows = {int(row[0]): row for row in db.execute(
+            select(SESSIONS.c.id, SESSIONS.c.user_id, SESSIONS.c.revoked_at, SESSIONS.c.last_used_at)
+            .where(SESSIONS.c.id.in_({vote.session_id for vote in votes})))}
+        now = utcnow()
+        stale: set[int] = set()
+        live: list[PendingVote] = []
+        for vote in votes:
+            row = rows.get(vote.session_id)
+            if row is None or row[2] is not None or row[1] != vote.user_id:
+                vote.outcome = unauthorized("sign-in required, or the access token expired")
+                continue
+            last_used = row[3] if row[3].tzinfo else row[3].replace(tzinfo=now.tzinfo)
+            if (now - last_used).total_seconds() > SESSION_TOUCH_S:
+                stale.add(vote.session_id)
+            live.append(vote)
+        if stale:
+            db.execute(update(SESSIONS).where(SESSIONS.c.id.in_(stale)).values(last_used_at=now))
+        return live
+
+    def _check_shapes(self, db: Session, votes: list[PendingVote]) -> list[PendingVote]:
+        """Votes on an existing poll with acceptable options; the others get 404 or 422."""
+        live: list[PendingVote] = []
+        for vote in votes:
+            try:
+                shape = self.shapes.get(db, vote.poll_id)
+            except HTTPException as error:
+                vote.outcome = error
+                continue
+            chosen = vote.chosen
+            if len(set(chosen)) != len(chosen):
+                vote.outcome = HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "an option is chosen twice")
+            elif not shape.multiple and len(chosen) != 1:
+                vote.outcome = HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                                             "this poll takes exactly one option")
+            elif not set(chosen) <= shape.option_ids:
+                vote.outcome = HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "unknown option for this poll")
+            else:
+                live.append(vote)
+        return live
+
+    def _check_open(self, db: Session, votes: list[PendingVote], postgres: bool) -> list[PendingVote]:
+        """Votes on open polls by accounts the show has not blocked; the others are explained after
+        the batch. On PostgreSQL the polls stay share-locked until commit, so closing one waits."""
+        if not votes:
+            return votes
+        query = select(Interaction).where(Interaction.id.in_({vote.poll_id for vote in votes}))
+        if postgres:
+            query = query.with_for_update(read=True)
+        polls = {poll.id: poll for poll in db.scalars(query)}
+        shows = {vote.poll_id: self.shapes.get(db, vote.poll_id).show_id for vote in votes}
+        blocked = {(int(row[0]), int(row[1])) for row in db.execute(select(BlockedListener.show_id, BlockedListener.user_id).where(
+            BlockedListener.user_id.in_({vote.user_id for vote in votes}),
+            BlockedListener.show_id.in_(set(shows.values()))))}
+        live: list[PendingVote] = []
+        for vote in votes:
+            poll = polls.get(vote.poll_id)
+            if poll is None or not is_open(poll) or (shows[vote.poll_id], vote.user_id) in blocked:
+                vote.after = "explain"
+            else:
+                live.append(vote)
+        return live
+
+    def _follow_up(self, vote: PendingVote, requeued: list[PendingVote]) -> None:
+        """After the batch: explain a refusal, or answer a retry with the stored response."""
+        try:
+            with self.context.sessions() as db:
+                if vote.after == "explain":
+                    _explain_refusal(db, vote.user_id, vote.poll_id, self.shapes.get(db, vote.poll_id))
+                key = vote.write.key
+                assert key is not None  # only keyed votes are replayed
+                stored = stored_response(db, vote.user_id, key)
+                if stored is None:  # the first attempt failed and rolled back: vote now
+                    vote.after = None
+                    requeued.append(vote)
+                    return
+                vote.outcome = replay(stored, vote.write)
+        except HTTPException as error:
+            vote.outcome = error
+        except Exception as error:
+            log.warning("vote follow-up: %s", type(error).__name__)
+            vote.outcome = HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "the vote could not be recorded")
+        vote.after = None
 
 
-def _claim_key(db: Session, user_id: int, write: WriteRequest, response_body: str) -> bool:
-    """Insert the key row with its response; False when the key is already taken (a retry)."""
-    dialect = db.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(KEYS).values(
-        user_id=user_id, key=write.key, fingerprint=write.fingerprint, route=write.route, status_code=201,
-        response_body=response_body, created_at=utcnow()).on_conflict_do_nothing().returning(KEYS.c.id)
-    return db.execute(statement).scalar() is not None
-
-
-def _voter(request: Request, context: ServiceContext, db: Session) -> int:
-    """The caller's account id, with the checks of ``service.deps.resolve_auth`` (valid bearer
-    token, live device session of that account) in one query."""
-    token = bearer_token(request)
-    try:
-        claims = context.tokens.verify(token or "")
-    except TokenError:
-        raise unauthorized("sign-in required, or the access token expired") from None
-    row = db.execute(select(SESSIONS.c.user_id, SESSIONS.c.revoked_at, SESSIONS.c.last_used_at)
-                     .where(SESSIONS.c.id == claims.session_id)).first()
-    if row is None or row[1] is not None or row[0] != claims.user_id:
-        raise unauthorized("sign-in required, or the access token expired")
-    now = utcnow()
-    last_used = row[2] if row[2].tzinfo else row[2].replace(tzinfo=now.tzinfo)
-    if (now - last_used).total_seconds() > 60:  # as resolve_auth: not on every request
-        db.execute(update(SESSIONS).where(SESSIONS.c.id == claims.session_id).values(last_used_at=now))
-        db.commit()
-    return int(row[0])
+def vote_batcher(request: Request, hub: LiveHub) -> VoteBatcher:
+    """The worker's :class:`VoteBatcher`, created on first use."""
+    state = request.app.state
+    batcher: VoteBatcher | None = getattr(state, "interactive_vote_batcher", None)
+    if batcher is None:
+        batcher = state.interactive_vote_batcher = VoteBatcher(state.context, hub)
+        request.app.router.add_event_handler("shutdown", batcher.stop)
+    return batcher
 
 
 def _explain_refusal(db: Session, user_id: int, poll_id: int, shape: PollShape) -> None:
@@ -185,4 +393,3 @@ def _explain_refusal(db: Session, user_id: int, poll_id: int, shape: PollShape) 
     if poll is not None:
         require_open(poll, "poll")
     raise HTTPException(status.HTTP_409_CONFLICT, "this poll is not open")
-

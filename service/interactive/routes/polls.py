@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
-from fastapi.concurrency import run_in_threadpool
 
 from protocol.interactive import POLL_OPENED, POLL_TALLY, PollCreate, PollPublic, VoteCreate, VoteReceipt
 from service.db import utcnow
@@ -19,7 +18,7 @@ from service.interactive.access import (
     poll_public,
     show_owner,
 )
-from service.interactive.ballots import cast_vote, poll_shapes
+from service.interactive.ballots import vote_batcher
 from service.interactive.idempotency import Outcome, WriteRequest, run_write, write_request
 from service.interactive.live import append_event, poll_tally
 from service.interactive.models import Interaction, PollOption
@@ -71,9 +70,8 @@ def read_poll(poll_id: ObjectId, request: Request, context: ContextDep, db: Sess
 async def vote(poll_id: ObjectId, body: VoteCreate, request: Request, write: WriteDep) -> Response:
     """Cast the caller's one ballot (bearer token or the pages' cookie). The receipt carries the
     latest coalesced tally; an ``Idempotency-Key`` makes retries safe."""
-    context = request.app.state.context
-    return await run_in_threadpool(cast_vote, request, context, live_hub(request), poll_shapes(request),
-                                   poll_id=poll_id, body=body, write=write)
+    batcher = vote_batcher(request, live_hub(request))
+    return await batcher.cast(request, poll_id=poll_id, body=body, write=write)
 
 
 @router.post("/polls/{poll_id}/close", response_model=PollPublic, responses=NOT_FOUND)

@@ -1,5 +1,5 @@
 """Interactive-layer fixtures (on top of ``tests/service/conftest.py``: SQLite and PostgreSQL): a world
-with a creator's claimed show and an interactive episode, and the live hub stopped after each test."""
+with a creator's claimed show and an interactive episode, and the vote writer and live hub stopped after each test."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from tests.support.httpserver import LocalHTTPServer
 @pytest.fixture(autouse=True)
 def _stop_live_hub(app: FastAPI) -> Iterator[None]:
     yield
+    batcher = getattr(app.state, "interactive_vote_batcher", None)
+    if batcher is not None:
+        batcher.stop()
     hub = getattr(app.state, "interactive_hub", None)
     if hub is not None:
         hub.stop()
