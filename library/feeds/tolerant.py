@@ -110,6 +110,13 @@ def _podcast(feed: Any) -> ParsedPodcast:
 
 def _overlay_channel(podcast: ParsedPodcast, raw: RawFeed) -> None:
     channel = raw.channel
+    if raw.live_items:
+        # feedparser does not know podcast:liveItem and reads a live item's title, link and
+        # description as the channel's own; the expat pass kept them apart.
+        podcast.title = (channel.title or "").strip() or podcast.title
+        podcast.link = (channel.link or "").strip() or podcast.link
+        if channel.description:
+            podcast.description = sanitize_html(channel.description) or podcast.description
     podcast.image = channel.itunes_image or podcast.image
     podcast.author = channel.itunes_author or podcast.author
     if channel.itunes_categories:

@@ -106,3 +106,30 @@ def test_live_items_are_never_downloaded(tmp_path: Path) -> None:
             finally:
                 downloads.close()
         assert not (tmp_path / "downloads").exists() or not any((tmp_path / "downloads").rglob("*"))
+
+
+@pytest.mark.parametrize("title_first", [True, False])
+def test_the_feedparser_path_keeps_the_shows_own_title_and_link_beside_a_live_item(title_first: bool) -> None:
+    live = (
+        '<podcast:liveItem status="live" start="2030-01-01T10:00:00Z">'
+        "<title>Live now: the debate</title><guid>live-1</guid><link>https://show.test/live</link>"
+        "<description>Streaming right now</description>"
+        '<enclosure url="https://show.test/stream" type="audio/mpeg" length="0"/></podcast:liveItem>'
+    )
+    channel = "<title>The Real Show</title><link>https://show.test/</link><description>About the show</description>"
+    document = (
+        '<?xml version="1.0"?><rss version="2.0" xmlns:podcast="https://podcastindex.org/namespace/1.0">'
+        f"<channel>{channel + live if title_first else live + channel}"
+        '<item><title>Episode 1</title><guid>e1</guid><enclosure url="https://show.test/1.mp3" type="audio/mpeg"/></item>'
+        "</channel></rss>"
+    ).encode()
+    from library.feeds.parse import parse_feed_tolerant
+
+    parsed = parse_feed_tolerant(document, "https://show.test/feed.xml")
+    assert parsed.podcast.title == "The Real Show"
+    assert parsed.podcast.link == "https://show.test/"
+    assert "About the show" in (parsed.podcast.description or "")
+    assert sorted((e.title, e.live_status) for e in parsed.episodes) == [
+        ("Episode 1", None),
+        ("Live now: the debate", "live"),
+    ]
