@@ -183,7 +183,7 @@ def _podcast_from_raw(raw: RawFeed, url: str | None) -> ParsedPodcast:
         title=_text(channel.title),
         link=absolute_url(channel.link, url),
         description=sanitize_html(
-            _first_text(channel.description, channel.itunes_summary, channel.itunes_subtitle)
+            _first_text(channel.description, channel.itunes_summary, channel.itunes_subtitle), url
         ),
         image=absolute_url(channel.itunes_image or channel.image, url),
         language=channel.language,
@@ -219,7 +219,7 @@ def _episode_from_raw(item: RawItem, url: str | None) -> ParsedEpisode:
         guid=guid,
         title=_text(item.title) or _text(item.alt_title),
         published=parse_date(item.pub_date),
-        description=sanitize_html(_first_text(item.content_encoded, item.description, item.itunes_summary)),
+        description=sanitize_html(_first_text(item.content_encoded, item.description, item.itunes_summary), url),
         link=link,
         enclosure=enclosure,
         chapters=item.chapters,

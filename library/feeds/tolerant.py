@@ -48,10 +48,10 @@ def parse_with_feedparser(
     entries = result.get("entries", [])
     if not result.get("version") and not entries and not feed.get("title"):
         raise FeedParseError("not a podcast feed: no RSS or Atom document found")
-    podcast = _podcast(feed)
-    episodes = [_episode(entry) for entry in entries]
+    podcast = _podcast(feed, url)
+    episodes = [_episode(entry, url) for entry in entries]
     if raw is not None:
-        _overlay_channel(podcast, raw)
+        _overlay_channel(podcast, raw, url)
         if len(raw.items) == len(episodes):
             from library.feeds.parse import apply_extensions
 
@@ -93,13 +93,13 @@ def _string(mapping: Any, key: str) -> str | None:
     return value or None
 
 
-def _podcast(feed: Any) -> ParsedPodcast:
+def _podcast(feed: Any, url: str | None) -> ParsedPodcast:
     image = feed.get("image") or {}
     categories = [tag.get("term") for tag in feed.get("tags") or [] if tag.get("term")]
     return ParsedPodcast(
         title=_string(feed, "title"),
         link=_string(feed, "link"),
-        description=sanitize_html(feed.get("subtitle") or feed.get("summary") or feed.get("itunes_summary")),
+        description=sanitize_html(feed.get("subtitle") or feed.get("summary") or feed.get("itunes_summary"), url),
         image=_string(image, "href") or _string(image, "url"),
         language=_string(feed, "language"),
         author=_string(feed, "author"),
@@ -108,7 +108,7 @@ def _podcast(feed: Any) -> ParsedPodcast:
     )
 
 
-def _overlay_channel(podcast: ParsedPodcast, raw: RawFeed) -> None:
+def _overlay_channel(podcast: ParsedPodcast, raw: RawFeed, url: str | None) -> None:
     channel = raw.channel
     if raw.live_items:
         # feedparser does not know podcast:liveItem and reads a live item's title, link and
@@ -116,7 +116,7 @@ def _overlay_channel(podcast: ParsedPodcast, raw: RawFeed) -> None:
         podcast.title = (channel.title or "").strip() or podcast.title
         podcast.link = (channel.link or "").strip() or podcast.link
         if channel.description:
-            podcast.description = sanitize_html(channel.description) or podcast.description
+            podcast.description = sanitize_html(channel.description, url) or podcast.description
     podcast.image = channel.itunes_image or podcast.image
     podcast.author = channel.itunes_author or podcast.author
     if channel.itunes_categories:
@@ -155,12 +155,12 @@ def _enclosure(entry: Any) -> Enclosure | None:
     return None
 
 
-def _description(entry: Any) -> str | None:
+def _description(entry: Any, url: str | None) -> str | None:
     for content in entry.get("content") or []:
         value = content.get("value")
         if value and value.strip():
-            return sanitize_html(value)
-    return sanitize_html(entry.get("summary"))
+            return sanitize_html(value, url)
+    return sanitize_html(entry.get("summary"), url)
 
 
 def _chapters(entry: Any) -> list[Chapter]:
@@ -181,7 +181,7 @@ def _chapters(entry: Any) -> list[Chapter]:
     return chapters
 
 
-def _episode(entry: Any) -> ParsedEpisode:
+def _episode(entry: Any, url: str | None) -> ParsedEpisode:
     published = struct_time_to_datetime(entry.get("published_parsed") or entry.get("updated_parsed"))
     image = entry.get("image") or {}
     explicit = entry.get("itunes_explicit")
@@ -191,7 +191,7 @@ def _episode(entry: Any) -> ParsedEpisode:
         title=_string(entry, "title"),
         published=published,
         duration_s=parse_duration(_string(entry, "itunes_duration")),
-        description=_description(entry),
+        description=_description(entry, url),
         link=_string(entry, "link"),
         enclosure=_enclosure(entry),
         season=parse_int(_string(entry, "itunes_season")),

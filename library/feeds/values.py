@@ -153,10 +153,14 @@ def parse_clock_ms(text: str | None) -> int | None:
     return None if seconds is None else round(seconds * 1000)
 
 
-def sanitize_html(html: str | None) -> str | None:
+def sanitize_html(html: str | None, base: str | None = None) -> str | None:
     """Show notes made safe to render: links, basic formatting and images kept; scripts, styles,
     event handlers and ``javascript:`` URLs removed (nh3/ammonia defaults). Plain text (no markup
-    and no entity) is returned unchanged without paying for the HTML parser."""
+    and no entity) is returned unchanged without paying for the HTML parser.
+
+    With ``base`` (the feed's own http(s) URL), relative links and image sources are resolved
+    against it, as feedparser does, so a note's ``href="/show/42"`` still leads somewhere once
+    stored; without one they are kept as written."""
     if html is None:
         return None
     html = html.strip()
@@ -164,6 +168,11 @@ def sanitize_html(html: str | None) -> str | None:
         return None
     if "<" not in html and "&" not in html and ">" not in html:
         return html
+    if base is not None and base.startswith(("http://", "https://")):
+        try:
+            return nh3.clean(html, url_relative=("rewrite_with_base", base))
+        except ValueError:  # a base nh3 cannot parse: keep the links as written
+            pass
     return nh3.clean(html)
 
 

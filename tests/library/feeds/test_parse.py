@@ -227,6 +227,21 @@ def test_relative_links_resolve_against_the_feed_url_but_guids_stay_as_written()
         assert episode.enclosure is not None and episode.enclosure.url == "https://host.test/show/media/1.mp3"
 
 
+def test_relative_links_and_images_inside_show_notes_resolve_against_the_feed_url() -> None:
+    notes = '<![CDATA[<p>See <a href="/ep/2.html">part two</a> <img src="art/2.png"> <a href="https://x.test/">x</a></p>]]>'
+    item = f"<item><title>Notes</title><description>{notes}</description></item>"
+    for feed in (
+        parse_feed(rss(item), "https://host.test/show/feed.xml"),
+        parse_feed_tolerant(rss(item), "https://host.test/show/feed.xml"),
+    ):
+        description = feed.episodes[0].description or ""
+        assert 'href="https://host.test/ep/2.html"' in description
+        assert 'src="https://host.test/show/art/2.png"' in description
+        assert 'href="https://x.test/"' in description
+    # Without a feed URL (a local file) the links stay as written rather than vanish.
+    assert 'href="/ep/2.html"' in (parse_feed(rss(item)).episodes[0].description or "")
+
+
 def test_token_urls_in_enclosures_are_kept_exactly() -> None:
     item = '<item><enclosure url="https://p.test/e.mp3?auth=Ab%2Fc&amp;x=" type="audio/mpeg"/></item>'
     [episode] = parse_feed(rss(item)).episodes
