@@ -33,6 +33,7 @@ from app.components.report_dialog import ReportDialog
 from app.desktop.shortcuts import install_shortcuts
 from app.directory import DirectorySearch
 from app.icons import icon
+from app.interactive_link import AccountFeatures
 from app.library_jobs import export_opml_file, import_opml_file, refresh_and_maintain
 from app.now_playing_link import NowPlayingLink
 from app.pages.for_you import ForYouPage
@@ -93,6 +94,8 @@ class MainWindow(QMainWindow):
         self._connect_pages()
         self.shortcuts = install_shortcuts(self, self.now_playing)
         self._apply_preferences()
+        # The account and polls/comments: built lazily, after start-up (see app.interactive_link).
+        self.account_features = AccountFeatures(self)
 
     def _setup_ui(self) -> None:
         self.setWindowTitle("Castwise")

@@ -1,5 +1,6 @@
 """The now-playing bar: transport controls, seek slider with elapsed/remaining, the timeline
-lane with chapter marks, speed, volume, sleep timer and the chapter title.
+lane (chapter marks, poll and question marks, comment density), speed, volume, sleep timer, the
+chapter title, and room above the seek bar for the episode's interaction panel.
 
 The bar only shows state and asks for changes through signals; the window connects those to the
 playback adapter. Positions and durations are milliseconds.
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.icons import icon
 from app.time_text import format_position_ms
-from app.widgets.timeline import SeekSlider, TimelineLane, TimelineMark
+from app.widgets.timeline import CommentDensity, SeekSlider, TimelineLane, TimelineMark
 
 SPEEDS: tuple[float, ...] = (0.5, 0.75, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
 SLEEP_MINUTES: tuple[int, ...] = (5, 15, 30, 45, 60)
@@ -43,12 +44,15 @@ class NowPlayingBar(QWidget):
     previous_chapter_requested = Signal()
     sleep_requested = Signal(int)
     """Minutes, or SLEEP_END_OF_EPISODE / SLEEP_END_OF_CHAPTER / SLEEP_OFF."""
+    interactions_toggled = Signal(bool)
+    """The listener opened (True) or closed the episode's polls-and-comments panel."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._duration_ms = 0
         self._position_ms = 0
         self._chapters: list[tuple[int, str]] = []
+        self._interaction_marks: list[TimelineMark] = []
         self.skip_back_ms = 15_000
         self.skip_forward_ms = 30_000
         self._setup_ui()
@@ -59,6 +63,10 @@ class NowPlayingBar(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 4, 8, 6)
         outer.setSpacing(2)
+        # The interaction panel (polls, questions, comments) goes here when an episode has them.
+        self.interaction_area = QVBoxLayout()
+        self.interaction_area.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(self.interaction_area)
 
         self.seek_slider = SeekSlider()
         self.seek_slider.setAccessibleName(self.tr("Position"))
@@ -75,7 +83,7 @@ class NowPlayingBar(QWidget):
         outer.addLayout(seek_row)
 
         self.timeline_lane = TimelineLane()
-        self.timeline_lane.setAccessibleName(self.tr("Chapter marks"))
+        self.timeline_lane.setAccessibleName(self.tr("Chapters, polls and comments"))
         self.timeline_lane.mark_clicked.connect(self.seek_requested)
         lane_row = QHBoxLayout()
         lane_row.addSpacing(self.elapsed_label.sizeHint().width() + 6)
@@ -103,6 +111,16 @@ class NowPlayingBar(QWidget):
         for button in (self.skip_back_button, self.play_button, self.skip_forward_button):
             controls.addWidget(button)
         controls.addStretch(1)
+
+        self.interactions_button = QToolButton()
+        self.interactions_button.setText(self.tr("Polls and comments"))
+        self.interactions_button.setAccessibleName(self.tr("Polls and comments"))
+        self.interactions_button.setToolTip(self.tr("Show the polls, questions and comments of this episode"))
+        self.interactions_button.setCheckable(True)
+        self.interactions_button.setAutoRaise(True)
+        self.interactions_button.setVisible(False)
+        self.interactions_button.toggled.connect(self.interactions_toggled)
+        controls.addWidget(self.interactions_button)
 
         self.speed_combo = QComboBox()
         self.speed_combo.setAccessibleName(self.tr("Playback speed"))
@@ -151,6 +169,7 @@ class NowPlayingBar(QWidget):
         self.set_titles(title, podcast_title)
         self.set_duration(duration_ms)
         self.set_chapters([])
+        self.set_interactions([], [])
         self._set_enabled(title is not None)
 
     def set_titles(self, title: str | None, podcast_title: str | None) -> None:
@@ -167,8 +186,23 @@ class NowPlayingBar(QWidget):
     def set_chapters(self, chapters: list[tuple[int, str]]) -> None:
         """Chapters as (start ms, title); shown as marks and as the current chapter's title."""
         self._chapters = sorted(chapters)
-        self.timeline_lane.set_marks([TimelineMark(start, title) for start, title in self._chapters], self._duration_ms)
+        self._show_marks()
         self._show_chapter(self._position_ms)
+
+    def set_interactions(self, marks: list[TimelineMark], density: list[CommentDensity]) -> None:
+        """Poll and question marks and comment density of the episode, shown in the lane beside
+        the chapters; an episode with any of them offers the "Polls and comments" button."""
+        self._interaction_marks = list(marks)
+        self._show_marks()
+        self.timeline_lane.set_density(density)
+        has_any = bool(marks or density)
+        self.interactions_button.setVisible(has_any)
+        if not has_any:
+            self.interactions_button.setChecked(False)
+
+    def set_interaction_panel(self, panel: QWidget) -> None:
+        """Place ``panel`` above the seek bar (once); :attr:`interactions_button` shows it."""
+        self.interaction_area.addWidget(panel)
 
     def set_position(self, position_ms: int) -> None:
         self._position_ms = max(0, position_ms)
@@ -219,6 +253,10 @@ class NowPlayingBar(QWidget):
         self.speed_requested.emit(float(self.speed_combo.itemData(index)))
 
     # -- helpers ------------------------------------------------------------------------------
+    def _show_marks(self) -> None:
+        chapters = [TimelineMark(start, title) for start, title in self._chapters]
+        self.timeline_lane.set_marks(chapters + self._interaction_marks, self._duration_ms)
+
     def _show_times(self, position_ms: int) -> None:
         self.elapsed_label.setText(format_position_ms(position_ms))
         remaining = max(0, self._duration_ms - position_ms)

@@ -1,8 +1,9 @@
 """The seek slider and the timeline lane under it.
 
-:class:`TimelineLane` paints marks at moments of an episode: chapter starts today, polls and
-comments later (each mark has a kind that picks its colour). Clicking a mark asks to seek there.
-Positions are milliseconds throughout.
+:class:`TimelineLane` paints marks at moments of an episode: chapter starts, polls and questions
+(each mark has a kind that picks its colour), and under them how many comments listeners left
+in each slice of the episode (a faint histogram). Clicking a mark asks to seek there. Positions
+are milliseconds throughout.
 """
 
 from __future__ import annotations
@@ -19,10 +20,21 @@ class TimelineMark:
     start_ms: int
     title: str
     kind: str = "chapter"
-    """``chapter``, ``poll`` or ``comment``: decides the colour."""
+    """``chapter``, ``poll``, ``question`` or ``comment``: decides the colour."""
 
 
-_KIND_COLOURS = {"chapter": QColor("#3d8bfd"), "poll": QColor("#f0a020"), "comment": QColor("#30b070")}
+@dataclass(frozen=True, slots=True)
+class CommentDensity:
+    """How many comments fall in ``[start_ms, start_ms + length_ms)``."""
+
+    start_ms: int
+    length_ms: int
+    comments: int
+
+
+_KIND_COLOURS = {"chapter": QColor("#3d8bfd"), "poll": QColor("#f0a020"), "question": QColor("#b05cd6"),
+                 "comment": QColor("#30b070")}
+_DENSITY_ALPHA = 110
 
 
 class SeekSlider(QSlider):
@@ -86,6 +98,7 @@ class TimelineLane(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._marks: list[TimelineMark] = []
+        self._density: list[CommentDensity] = []
         self._duration_ms = 0
         self._position_ms = 0
         self.setMinimumHeight(10)
@@ -102,6 +115,14 @@ class TimelineLane(QWidget):
 
     def marks(self) -> list[TimelineMark]:
         return list(self._marks)
+
+    def set_density(self, density: list[CommentDensity]) -> None:
+        """Comment counts per slice of the episode (empty: none shown)."""
+        self._density = [item for item in density if item.comments > 0]
+        self.update()
+
+    def density(self) -> list[CommentDensity]:
+        return list(self._density)
 
     def set_position(self, position_ms: int) -> None:
         if position_ms != self._position_ms:
@@ -131,10 +152,24 @@ class TimelineLane(QWidget):
         if self._duration_ms > 0:
             played = palette.color(QPalette.ColorRole.Highlight)
             painter.fillRect(0, self.height() // 2 - 1, self.x_of(self._position_ms), 3, played)
+            self._paint_density(painter)
             for mark in self._marks:
                 colour = _KIND_COLOURS.get(mark.kind, groove)
                 painter.fillRect(self.x_of(mark.start_ms) - 1, 1, 3, self.height() - 2, colour)
         painter.end()
+
+    def _paint_density(self, painter: QPainter) -> None:
+        # Busier slices rise higher from the bottom edge; the busiest fills the lane's height.
+        if not self._density:
+            return
+        busiest = max(item.comments for item in self._density)
+        colour = QColor(_KIND_COLOURS["comment"])
+        colour.setAlpha(_DENSITY_ALPHA)
+        for item in self._density:
+            left = self.x_of(item.start_ms)
+            right = max(left + 1, self.x_of(min(item.start_ms + item.length_ms, self._duration_ms)))
+            height = max(2, round(self.height() * item.comments / busiest))
+            painter.fillRect(left, self.height() - height, right - left, height, colour)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         mark = self.mark_at(event.position().toPoint().x())

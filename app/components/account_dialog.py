@@ -1,0 +1,197 @@
+"""The account dialog: sign in, create an account, sign out, and the account's purchases with
+"Restore purchases".
+
+It shows what the :class:`~app.adapters.account.AccountAdapter` reports and asks it for changes;
+the password fields are cleared as soon as their text was handed over.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.adapters.account import AccountAdapter, AccountStatus, PurchaseRow
+from app.components.account_purchases import PurchasesModel
+
+
+class AccountDialog(QDialog):
+    """Non-modal; :meth:`open_account` shows it and checks the current status."""
+
+    message_shown = Signal(str)
+    """Every error or confirmation shown in the dialog (tests follow it)."""
+
+    def __init__(self, account: AccountAdapter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._account = account
+        self.purchases_model = PurchasesModel(self)
+        self._setup_ui()
+        account.status_changed.connect(self._on_account_status_changed)
+        account.error_occurred.connect(self._on_account_error_occurred)
+        account.purchases_changed.connect(self._on_account_purchases_changed)
+        account.restore_finished.connect(self.show_message)
+        account.busy_changed.connect(self._on_account_busy_changed)
+
+    def _setup_ui(self) -> None:
+        self.setWindowTitle(self.tr("Castwise account"))
+        self.setMinimumWidth(460)
+        outer = QVBoxLayout(self)
+        self.service_label = QLabel()
+        self.service_label.setWordWrap(True)
+        outer.addWidget(self.service_label)
+        self.stack = QStackedWidget()
+        outer.addWidget(self.stack, 1)
+
+        # Sign in
+        self.sign_in_page = QWidget()
+        form = QFormLayout(self.sign_in_page)
+        self.login_edit = QLineEdit()
+        self.login_edit.setAccessibleName(self.tr("E-mail address or username"))
+        self.password_edit = QLineEdit()
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setAccessibleName(self.tr("Password"))
+        self.password_edit.returnPressed.connect(self._on_sign_in_clicked)
+        form.addRow(self.tr("E-mail address or username"), self.login_edit)
+        form.addRow(self.tr("Password"), self.password_edit)
+        self.sign_in_button = QPushButton(self.tr("Sign in"))
+        self.sign_in_button.setDefault(True)
+        self.sign_in_button.clicked.connect(self._on_sign_in_clicked)
+        self.create_account_button = QPushButton(self.tr("Create an account…"))
+        self.create_account_button.clicked.connect(lambda: self.stack.setCurrentWidget(self.sign_up_page))
+        form.addRow(_row(self.create_account_button, self.sign_in_button))
+        self.stack.addWidget(self.sign_in_page)
+
+        # Create an account
+        self.sign_up_page = QWidget()
+        form = QFormLayout(self.sign_up_page)
+        self.email_edit = QLineEdit()
+        self.email_edit.setAccessibleName(self.tr("E-mail address"))
+        self.username_edit = QLineEdit()
+        self.username_edit.setAccessibleName(self.tr("Username"))
+        self.new_password_edit = QLineEdit()
+        self.new_password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_password_edit.setAccessibleName(self.tr("Password (at least 10 characters)"))
+        form.addRow(self.tr("E-mail address"), self.email_edit)
+        form.addRow(self.tr("Username"), self.username_edit)
+        form.addRow(self.tr("Password (at least 10 characters)"), self.new_password_edit)
+        self.sign_up_button = QPushButton(self.tr("Create account"))
+        self.sign_up_button.clicked.connect(self._on_sign_up_clicked)
+        back = QPushButton(self.tr("I already have an account"))
+        back.clicked.connect(lambda: self.stack.setCurrentWidget(self.sign_in_page))
+        form.addRow(_row(back, self.sign_up_button))
+        self.stack.addWidget(self.sign_up_page)
+
+        # Signed in: purchases
+        self.account_page = QWidget()
+        layout = QVBoxLayout(self.account_page)
+        self.signed_in_label = QLabel()
+        self.signed_in_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.signed_in_label)
+        layout.addWidget(QLabel(self.tr("Purchases")))
+        self.purchases_view = QListView()
+        self.purchases_view.setAccessibleName(self.tr("Purchases"))
+        self.purchases_view.setUniformItemSizes(True)
+        self.purchases_view.setModel(self.purchases_model)
+        layout.addWidget(self.purchases_view, 1)
+        self.restore_button = QPushButton(self.tr("Restore purchases"))
+        self.restore_button.setToolTip(self.tr("Subscribe on this computer to every premium show you bought"))
+        self.restore_button.clicked.connect(self._on_restore_clicked)
+        self.sign_out_button = QPushButton(self.tr("Sign out"))
+        self.sign_out_button.clicked.connect(self._on_sign_out_clicked)
+        layout.addWidget(_row(self.sign_out_button, self.restore_button))
+        self.stack.addWidget(self.account_page)
+
+        self.message_label = QLabel()
+        self.message_label.setObjectName("accountMessage")
+        self.message_label.setWordWrap(True)
+        self.message_label.setAccessibleName(self.tr("Account messages"))
+        outer.addWidget(self.message_label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.hide)
+        outer.addWidget(buttons)
+        self.stack.setCurrentWidget(self.sign_in_page)
+
+    # -- public --------------------------------------------------------------------------------------
+    def open_account(self) -> None:
+        """Show the dialog and find out whether (and as whom) this computer is signed in."""
+        self.message_label.clear()
+        self._account.check_status()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def show_message(self, text: str) -> None:
+        self.message_label.setText(text)
+        self.message_shown.emit(text)
+
+    # -- slots ---------------------------------------------------------------------------------------
+    def _on_sign_in_clicked(self) -> None:
+        login, password = self.login_edit.text().strip(), self.password_edit.text()
+        if not login or not password:
+            self.show_message(self.tr("Enter your e-mail address (or username) and password."))
+            return
+        self.password_edit.clear()
+        self.message_label.clear()
+        self._account.sign_in(login, password)
+
+    def _on_sign_up_clicked(self) -> None:
+        email, username = self.email_edit.text().strip(), self.username_edit.text().strip()
+        password = self.new_password_edit.text()
+        if not email or not username or not password:
+            self.show_message(self.tr("Fill in an e-mail address, a username and a password."))
+            return
+        self.new_password_edit.clear()
+        self.message_label.clear()
+        self._account.sign_up(email, username, password)
+
+    def _on_sign_out_clicked(self) -> None:
+        self._account.sign_out()
+
+    def _on_restore_clicked(self) -> None:
+        self.show_message(self.tr("Restoring purchases…"))
+        self._account.restore_purchases()
+
+    def _on_account_status_changed(self, status: AccountStatus | None) -> None:
+        url = self._account.last_service_url
+        self.service_label.setText(self.tr("Castwise service: {url}").format(url=url) if url else "")
+        if status is None:
+            self.purchases_model.set_rows([])
+            if self.stack.currentWidget() is self.account_page:
+                self.stack.setCurrentWidget(self.sign_in_page)
+            return
+        self.signed_in_label.setText(self.tr("Signed in as {name}").format(name=status.display_name))
+        self.stack.setCurrentWidget(self.account_page)
+        self._account.load_purchases()
+
+    def _on_account_error_occurred(self, text: str) -> None:
+        if self.isVisible():
+            self.show_message(text)
+
+    def _on_account_purchases_changed(self, rows: list[PurchaseRow]) -> None:
+        self.purchases_model.set_rows(rows)
+
+    def _on_account_busy_changed(self, busy: bool) -> None:
+        for button in (self.sign_in_button, self.sign_up_button, self.restore_button, self.sign_out_button):
+            button.setEnabled(not busy)
+
+
+def _row(*widgets: QWidget) -> QWidget:
+    """Buttons side by side, pushed to the right."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addStretch(1)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return row

@@ -1,0 +1,195 @@
+"""The Castwise account and the episode's interactive layer, wired into the main window.
+
+Start-up stays cheap: :class:`AccountFeatures` only adds the Account menu and a few signal
+connections when the window is built. The account client, the interactive client (and the
+pydantic models they bring) are imported, and the service is first contacted, when the listener
+opens the account dialog, when an episode starts, or a few seconds after start (so votes and
+comments an earlier run left queued are sent), whichever comes first.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QMenu
+
+if TYPE_CHECKING:
+    from app.adapters.account import AccountAdapter, AccountStatus
+    from app.adapters.interactive import InteractiveAdapter
+    from app.components.account_dialog import AccountDialog
+    from app.components.interaction_panel import InteractionPanel
+    from app.main_window import MainWindow
+    from interactive.cues import Cue
+    from interactive.episodes import EpisodeInteractions
+    from interactive.outbox import OutboxItem
+    from player.controller import EpisodeMedia
+    from protocol.interactive import TimelinePublic
+
+log = logging.getLogger(__name__)
+
+INSTALL_DELAY_MS = 4_000
+"""Without an earlier need, the account parts are built this long after start-up."""
+
+
+class AccountFeatures(QObject):
+    """Owns the account adapter and dialog, the interactive adapter and the interaction panel."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.account: AccountAdapter | None = None
+        self.interactive: InteractiveAdapter | None = None
+        self.panel: InteractionPanel | None = None
+        self._dialog: AccountDialog | None = None
+        menu_bar = window.menuBar()
+        menu = QMenu(self.tr("&Account"), window)
+        actions = menu_bar.actions()
+        if actions:  # before Help, which stays last where listeners look for it
+            menu_bar.insertMenu(actions[-1], menu)
+        else:
+            menu_bar.addMenu(menu)
+        menu.addAction(self.tr("Account and purchases…"), self.show_account)
+        playback = window.services.playback
+        if playback is not None:
+            playback.episode_changed.connect(self._on_playback_episode_changed)
+        window.installEventFilter(self)
+        QTimer.singleShot(INSTALL_DELAY_MS, self.install)
+
+    # -- building ------------------------------------------------------------------------------------
+    def install(self) -> None:
+        """Build the adapters, the dialog's owner and the panel (once), and check the account."""
+        if self.account is not None:
+            return
+        from app.adapters.account import AccountAdapter
+        from app.adapters.interactive import InteractiveAdapter
+        from app.components.interaction_panel import InteractionPanel
+        from library.paths import resolve_paths
+
+        services = self._window.services
+        library, paths = services.catalog.library, resolve_paths()
+        self.account = AccountAdapter(library=library, paths=paths, subscriptions=services.subscriptions,
+                                      tasks=services.tasks, parent=self)
+        self.interactive = InteractiveAdapter(self.account, library=library, paths=paths, tasks=services.tasks,
+                                              parent=self)
+        self.panel = InteractionPanel()
+        self.panel.hide()
+        bar = self._window.now_playing
+        bar.set_interaction_panel(self.panel)
+        bar.interactions_toggled.connect(self.panel.setVisible)
+        self._connect(self.account, self.interactive, self.panel)
+        link = getattr(self._window, "now_playing_link", None)
+        if link is not None:
+            link.position_changed.connect(self._on_now_playing_position_changed)
+        self.account.check_status()
+
+    def _connect(self, account: AccountAdapter, interactive: InteractiveAdapter, panel: InteractionPanel) -> None:
+        account.status_changed.connect(self._on_account_status_changed)
+        account.library_changed.connect(self._window.library_page.reload)
+        interactive.episode_cleared.connect(self._on_interactive_episode_cleared)
+        interactive.episode_loaded.connect(self._on_interactive_episode_loaded)
+        interactive.timeline_changed.connect(self._on_interactive_timeline_changed)
+        interactive.cue_reached.connect(self._on_interactive_cue_reached)
+        interactive.poll_loaded.connect(panel.show_poll)
+        interactive.tally_changed.connect(panel.show_tally)
+        interactive.comments_loaded.connect(panel.show_comments)
+        interactive.action_delivered.connect(self._on_interactive_action_delivered)
+        interactive.message_shown.connect(self._on_interactive_message_shown)
+        panel.vote_requested.connect(interactive.vote)
+        panel.answer_requested.connect(lambda question_id, text, consent: interactive.answer(
+            question_id, text, share_consent=consent))
+        panel.comment_requested.connect(interactive.comment)
+        panel.report_requested.connect(interactive.report)
+        panel.comments_requested.connect(interactive.load_comments)
+        panel.sign_in_requested.connect(self.show_account)
+
+    def account_dialog(self) -> AccountDialog:
+        """The account dialog (built on first use)."""
+        self.install()
+        if self._dialog is None:
+            from app.components.account_dialog import AccountDialog
+
+            assert self.account is not None
+            self._dialog = AccountDialog(self.account, self._window)
+        return self._dialog
+
+    def show_account(self) -> AccountDialog:
+        """Open the account dialog: sign in, create an account, purchases, sign out."""
+        dialog = self.account_dialog()
+        dialog.open_account()
+        return dialog
+
+    def shutdown(self) -> None:
+        """Stop the live stream and the outbox worker (queued actions stay stored)."""
+        if self.interactive is not None:
+            self.interactive.close()
+        if self.account is not None:
+            self.account.close()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Close:
+            self.shutdown()
+        return False
+
+    # -- slots ---------------------------------------------------------------------------------------
+    def _on_playback_episode_changed(self, media: EpisodeMedia) -> None:
+        self.install()
+        assert self.interactive is not None
+        self.interactive.open_episode(media.episode_id, media.duration_ms or 0)
+
+    def _on_now_playing_position_changed(self, position_ms: int) -> None:
+        if self.panel is not None:
+            self.panel.set_position(position_ms)
+        if self.interactive is not None:
+            self.interactive.on_position(position_ms)
+
+    def _on_account_status_changed(self, status: AccountStatus | None) -> None:
+        if self.panel is not None:
+            self.panel.set_signed_in(status is not None)
+
+    def _on_interactive_episode_cleared(self) -> None:
+        self._window.now_playing.set_interactions([], [])
+        if self.panel is not None:
+            self.panel.clear()
+
+    def _on_interactive_episode_loaded(self, interactions: EpisodeInteractions) -> None:
+        if self.panel is not None and self.interactive is not None:
+            self.panel.clear()
+            self.panel.set_signed_in(self.interactive.can_act)
+            self.interactive.load_comments(self._window.now_playing.seek_slider.value())
+
+    def _on_interactive_timeline_changed(self, timeline: TimelinePublic) -> None:
+        from app.widgets.timeline import CommentDensity, TimelineMark
+
+        marks = [TimelineMark(mark.at_ms, mark.label, mark.kind) for mark in timeline.marks]
+        density = [CommentDensity(bucket.start_ms, timeline.bucket_ms, bucket.comments) for bucket in timeline.buckets]
+        self._window.now_playing.set_interactions(marks, density)
+
+    def _on_interactive_cue_reached(self, cue: Cue) -> None:
+        if self.panel is None:
+            return
+        if cue.kind == "poll":
+            self.panel.offer_poll(int(cue.id), cue.label)
+        elif cue.kind == "question":
+            self.panel.offer_question(int(cue.id), cue.label)
+        self._window.now_playing.interactions_button.setChecked(True)  # opens the panel
+
+    def _on_interactive_action_delivered(self, item: OutboxItem) -> None:
+        if self.panel is None:
+            return
+        texts = {
+            "vote": self.tr("Your vote counted."),
+            "answer": self.tr("Your answer reached the creator."),
+            "comment": self.tr("Your comment was posted."),
+            "report": self.tr("Thank you: the creator will look at this comment."),
+        }
+        if item.kind == "comment" and item.response and '"visibility":"pending"' in item.response.replace(" ", ""):
+            self.panel.show_status(self.tr("Your comment waits for the creator's approval."))
+            return
+        self.panel.show_status(texts.get(item.kind, ""))
+
+    def _on_interactive_message_shown(self, text: str) -> None:
+        if self.panel is not None:
+            self.panel.show_status(text)
+        self._window.show_message(text)
