@@ -1,0 +1,187 @@
+"""The Castwise account in the real window, against the real service on 127.0.0.1: sign in
+through the account dialog, restore a purchase (the premium show is subscribed through its
+private feed), see a refunded show's access end, and read clear messages for a wrong password
+or an unreachable service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.bootstrap import Application, build
+from app.models.podcasts import PodcastRole
+from player.null_engine import ManualClock, NullEngine
+from service.payments import CHARGE_REFUNDED
+from tests.account.conftest import service
+from tests.account.helpers import LISTENER_PASSWORD, premium_world
+from tests.account.liveservice import LiveService, free_port
+from tests.service.world import deliver
+from tests.support.httpserver import LocalHTTPServer
+
+__all__ = ["service"]
+
+WAIT_MS = 30_000
+EPISODE_LENGTH_MS = 30 * 60 * 1000
+
+
+@dataclass
+class Gui:
+    application: Application
+    clock: ManualClock
+
+    @property
+    def window(self):  # type: ignore[no-untyped-def]
+        return self.application.window
+
+    @property
+    def features(self):  # type: ignore[no-untyped-def]
+        return self.application.window.account_features
+
+
+def start_gui(qtbot, service_url: str, monkeypatch) -> Iterator[Gui]:  # type: ignore[no-untyped-def]
+    """The real window over a fresh library, playing with a manual clock, pointed at ``service_url``."""
+    monkeypatch.setenv("CASTWISE_SERVICE_URL", service_url)
+    clock = ManualClock()
+    application = build(engine=NullEngine(clock=clock, default_duration_ms=EPISODE_LENGTH_MS), log_to_file=False)
+    window = application.window
+    qtbot.addWidget(window)
+    window.show()
+    window.load(refresh=False)
+    window.account_features.install()  # at once, not after the start-up delay
+    try:
+        yield Gui(application, clock)
+    finally:
+        window.close()  # stops the live stream and the outbox worker first
+        application.close()
+
+
+@pytest.fixture
+def gui(qtbot, service: LiveService, monkeypatch) -> Iterator[Gui]:  # type: ignore[no-untyped-def]
+    yield from start_gui(qtbot, service.url, monkeypatch)
+
+
+def sign_in(qtbot, gui: Gui, login: str, password: str):  # type: ignore[no-untyped-def]
+    """Sign in through the account dialog, as a listener would; returns the dialog."""
+    dialog = gui.features.show_account()
+    account = gui.features.account
+    assert dialog.isVisible() and dialog.stack.currentWidget() is dialog.sign_in_page
+    qtbot.keyClicks(dialog.login_edit, login)
+    qtbot.keyClicks(dialog.password_edit, password)
+    with qtbot.waitSignal(account.status_changed, timeout=WAIT_MS, check_params_cb=lambda status: status is not None):
+        qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    assert dialog.password_edit.text() == ""  # the password is not kept in the form
+    return dialog
+
+
+def purchases(dialog) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return [(row.title, row.state) for row in dialog.purchases_model.rows()]
+
+
+def podcast_titles(window) -> list[str]:  # type: ignore[no-untyped-def]
+    model = window.library_page.podcast_model
+    return [model.data(model.index(row, 0), PodcastRole.ROW).title for row in range(model.rowCount())]
+
+
+def test_sign_in_restore_a_purchase_and_see_access_end_after_a_refund(
+        qtbot, gui: Gui, service: LiveService, http_server: LocalHTTPServer) -> None:
+    world = premium_world(service, http_server)
+    dialog = sign_in(qtbot, gui, "listener", LISTENER_PASSWORD)
+    assert dialog.stack.currentWidget() is dialog.account_page
+    assert "listener <listener@example.org>" in dialog.signed_in_label.text()
+    # Bought on the service, not on this computer yet.
+    qtbot.waitUntil(lambda: purchases(dialog) == [("Deep Dives", "available")], timeout=WAIT_MS)
+    assert podcast_titles(gui.window) == []
+
+    with qtbot.waitSignal(dialog.message_shown, timeout=WAIT_MS,
+                          check_params_cb=lambda text: "premium shows added" in text) as shown:
+        qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert shown.args == ["1 premium shows added, 0 already here, 0 no longer available."]
+    qtbot.waitUntil(lambda: podcast_titles(gui.window) == ["Deep Dives"], timeout=WAIT_MS)
+    assert purchases(dialog) == [("Deep Dives", "subscribed")]
+    # The premium show's episode came through the private feed.
+    library = gui.application.library
+    from sqlalchemy import select
+
+    from library.db.models import Episode, Podcast
+    with library.session() as session:
+        (podcast,) = session.scalars(select(Podcast)).all()
+        titles = session.scalars(select(Episode.title).where(Episode.podcast_id == podcast.id)).all()
+        assert titles == ["Bonus episode"]
+        assert podcast.feed_url.endswith("/private.xml")  # the secret address stays in the keyring
+
+    # The purchase is refunded: the next restore ends access and the list says so.
+    deliver(service.api, service.context, CHARGE_REFUNDED, world.reference)
+    with qtbot.waitSignal(dialog.message_shown, timeout=WAIT_MS,
+                          check_params_cb=lambda text: "premium shows added" in text) as shown:
+        qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
+    assert shown.args == ["0 premium shows added, 0 already here, 1 no longer available."]
+    assert purchases(dialog) == [("Deep Dives", "ended")]
+    ended = dialog.purchases_model.index(0, 0).data()
+    assert ended.startswith("Deep Dives — access ended")
+
+    # Signing out goes back to the sign-in form and forgets the session.
+    with qtbot.waitSignal(gui.features.account.status_changed, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.sign_out_button, Qt.MouseButton.LeftButton)
+    assert dialog.stack.currentWidget() is dialog.sign_in_page
+    assert gui.features.account.client().session is None
+
+
+def test_a_wrong_password_says_so_and_stays_signed_out(qtbot, gui: Gui, service: LiveService,
+                                                       http_server: LocalHTTPServer) -> None:
+    premium_world(service, http_server)
+    dialog = gui.features.show_account()
+    qtbot.keyClicks(dialog.login_edit, "listener")
+    qtbot.keyClicks(dialog.password_edit, "not the password at all")
+    with qtbot.waitSignal(dialog.message_shown, timeout=WAIT_MS) as shown:
+        qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+    assert shown.args == ["Wrong e-mail address or password."]
+    assert dialog.message_label.text() == "Wrong e-mail address or password."
+    assert dialog.stack.currentWidget() is dialog.sign_in_page
+    assert gui.features.account.client().session is None
+
+
+def test_create_an_account_then_use_it(qtbot, gui: Gui) -> None:
+    dialog = gui.features.show_account()
+    qtbot.mouseClick(dialog.create_account_button, Qt.MouseButton.LeftButton)
+    assert dialog.stack.currentWidget() is dialog.sign_up_page
+    qtbot.keyClicks(dialog.email_edit, "newcomer@example.org")
+    qtbot.keyClicks(dialog.username_edit, "newcomer")
+    qtbot.keyClicks(dialog.new_password_edit, "short")
+    with qtbot.waitSignal(dialog.message_shown, timeout=WAIT_MS) as shown:
+        qtbot.mouseClick(dialog.sign_up_button, Qt.MouseButton.LeftButton)
+    assert "at least 10 characters" in shown.args[0]
+    qtbot.keyClicks(dialog.new_password_edit, "a long enough password")
+    with qtbot.waitSignal(gui.features.account.status_changed, timeout=WAIT_MS,
+                          check_params_cb=lambda status: status is not None) as signed_in:
+        qtbot.mouseClick(dialog.sign_up_button, Qt.MouseButton.LeftButton)
+    assert signed_in.args[0].username == "newcomer"
+    assert dialog.stack.currentWidget() is dialog.account_page
+    qtbot.waitUntil(lambda: dialog.purchases_view.model().rowCount() == 0 and dialog.restore_button.isEnabled(),
+                    timeout=WAIT_MS)
+
+
+def test_an_unreachable_service_is_explained(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    nowhere = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    for gui in start_gui(qtbot, nowhere, monkeypatch):
+        dialog = gui.features.show_account()
+        qtbot.keyClicks(dialog.login_edit, "listener")
+        qtbot.keyClicks(dialog.password_edit, LISTENER_PASSWORD)
+        with qtbot.waitSignal(dialog.message_shown, timeout=WAIT_MS) as shown:
+            qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+        assert shown.args == [f"The Castwise service at {nowhere} cannot be reached. Check the address in Settings "
+                              "and your connection."]
+
+
+def test_purchases_model_passes_the_model_tester(qtmodeltester) -> None:
+    from app.adapters.account import PurchaseRow
+    from app.components.account_purchases import PurchaseRole, PurchasesModel
+
+    model = PurchasesModel()
+    model.set_rows([PurchaseRow(2, "Zeta Talks", "ended", "refunded"), PurchaseRow(1, "alpha hour", "subscribed"),
+                    PurchaseRow(3, "Mid Show", "available")])
+    qtmodeltester.check(model, force_py=True)
+    assert [model.index(row, 0).data(PurchaseRole.STATE) for row in range(3)] == ["subscribed", "available", "ended"]
+    assert model.index(2, 0).data() == "Zeta Talks — access ended (refunded)"
