@@ -17,16 +17,14 @@ thread in the GUI.
 from __future__ import annotations
 
 import base64
-import html
 import json
 import logging
-import re
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,6 +33,7 @@ from library.db.engine import Library
 from library.db.models import AuthKind, FeedOutcome, Podcast, utc_now
 from library.episode_sync import apply_podcast_fields, sync_episodes
 from library.errors import CastwiseError, ErrorKind, FeedError, FeedParseError, NotFoundError
+from library.feeds.addresses import discover_feed_link, normalize_feed_url
 from library.feeds.fetch import (
     DEFAULT_DEADLINE_S,
     FetchOutcome,
@@ -121,42 +120,7 @@ class _Credentials:
         return (self.username, self.password or "") if self.username is not None else None
 
 
-_FEED_LINK = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
-_ATTRIBUTE = re.compile(r"""([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
-_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json")
-
-
-def discover_feed_link(page: bytes, base_url: str) -> str | None:
-    """The feed a web page advertises (``<link rel="alternate" type="application/rss+xml">``)."""
-    text = page[:512 * 1024].decode("utf-8", errors="replace")
-    for tag in _FEED_LINK.findall(text):
-        attributes = {
-            match.group(1).lower(): html.unescape(match.group(2) or match.group(3) or match.group(4) or "")
-            for match in _ATTRIBUTE.finditer(tag)
-        }
-        rel = attributes.get("rel", "").lower().split()
-        if "alternate" in rel and attributes.get("type", "").lower() in _FEED_TYPES and attributes.get("href"):
-            return urljoin(base_url, attributes["href"].strip())
-    return None
-
-
-def normalize_feed_url(url: str) -> str:
-    """A listener-typed feed address as a URL: trimmed, ``feed://`` and a missing scheme as https.
-
-    Everything else (the query, ``&amp;`` in it, case) is kept byte for byte: private feed
-    tokens must reach the server exactly as issued.
-    """
-    url = url.strip()
-    lowered = url.lower()
-    if lowered.startswith("feed://"):
-        url = "https://" + url[len("feed://") :]
-    elif lowered.startswith("feed:"):
-        url = url[len("feed:") :]
-    elif "://" not in url:
-        url = "https://" + url
-    return url
-
-
+_MISSING_SECRET = "This private feed's password or token is no longer in the keyring; subscribe to it again to refresh it."
 def _split_credentials(url: str, username: str | None, password: str | None) -> tuple[str, _Credentials | None]:
     """(URL to fetch without user-info, credentials to keep) for a subscription URL."""
     parts = urlsplit(url)
@@ -351,8 +315,13 @@ class Subscriptions:
         token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode("ascii")
         return {"Authorization": f"Basic {token}"}
 
-    def _request(self, podcast: Podcast) -> FetchRequest:
+    def _request(self, podcast: Podcast) -> FetchRequest | None:
+        """How to fetch ``podcast``; ``None`` for a private feed whose secret is no longer in the
+        keyring (removed, or a premium show whose access ended): its public address alone would
+        only fetch an error page, so it is not fetched at all."""
         credentials = self._credentials(podcast)
+        if credentials is None and podcast.auth_kind is not AuthKind.NONE:
+            return None
         url = credentials.url if credentials and credentials.url else podcast.feed_url
         return FetchRequest(
             url=url,
@@ -387,6 +356,13 @@ class Subscriptions:
                 request = self._request(podcast)
             except SecretStorageError as error:  # a locked keyring fails that feed, not the refresh
                 reports[podcast.id] = self._store_failure(podcast.id, ErrorKind.AUTH_REQUIRED, error.message)
+                continue
+            if request is None:
+                # Keep the message already there (a premium show's "access ended" says why).
+                already = podcast.last_error if podcast.last_error_kind == str(ErrorKind.AUTH_REQUIRED) else None
+                reports[podcast.id] = self._store_failure(
+                    podcast.id, ErrorKind.AUTH_REQUIRED, already or _MISSING_SECRET
+                )
                 continue
             requests.append(request)
             podcast_by_url[request.url] = podcast

@@ -89,6 +89,10 @@ def test_a_refund_revokes_the_show_on_the_next_restore(service: LiveService, htt
         # The library can no longer fetch it: no private address is left to ask with.
         (refreshed,) = Subscriptions(library).refresh([podcast.id])
         assert refreshed.outcome == "failed"
+        # ...and the listener still reads why, rather than an error page's status.
+        assert refreshed.message is not None and "access to this premium show ended" in refreshed.message
+        ((podcast, _titles),) = _premium_podcasts(library)
+        assert podcast.last_error is not None and "access to this premium show ended" in podcast.last_error
 
 
 class _Tamperer(httpx.BaseTransport):

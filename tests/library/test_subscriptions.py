@@ -275,6 +275,19 @@ def test_a_locked_keyring_fails_only_the_private_feed(
     assert "keyring" in (vip.message or "")
 
 
+def test_a_private_feed_whose_secret_is_gone_is_not_fetched_without_it(
+    http_server: LocalHTTPServer, service: Subscriptions, memory_keyring: object
+) -> None:
+    http_server.add("/vip.xml?token=abcdef", Resource(body=numbered_feed(1, title="VIP").xml(), content_type=RSS))
+    service.subscribe(http_server.url("/vip.xml?token=abcdef"))
+    memory_keyring.store.clear()  # type: ignore[attr-defined]
+    asked = len(http_server.requests)
+    [report] = service.refresh_all()
+    assert (report.outcome, report.error_kind) == (FeedOutcome.FAILED, ErrorKind.AUTH_REQUIRED)
+    assert "subscribe to it again" in (report.message or "")
+    assert len(http_server.requests) == asked  # the bare public address was never asked for
+
+
 def test_subscribing_to_a_web_page_follows_its_feed_link(
     http_server: LocalHTTPServer, service: Subscriptions, library: Library
 ) -> None:
