@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
+from app.desktop.notifications import NewEpisodeNotifier
 from app.desktop.tray import TrayIcon
 from app.main_window import MainWindow
 
@@ -12,6 +13,7 @@ from app.main_window import MainWindow
 @dataclass
 class DesktopIntegration:
     tray: TrayIcon
+    notifier: NewEpisodeNotifier
     mpris: object | None = None
 
     def close(self) -> None:
@@ -20,13 +22,20 @@ class DesktopIntegration:
             self.mpris.unregister()  # type: ignore[attr-defined]
 
 
-def install(window: MainWindow, *, use_mpris: bool = sys.platform.startswith("linux")) -> DesktopIntegration:
-    """Create the tray icon (and MPRIS on Linux) and connect them to ``window``."""
+def install(window: MainWindow, *, use_mpris: bool = sys.platform.startswith("linux"),
+            use_dbus_notifications: bool = sys.platform.startswith("linux"), bus: object | None = None,
+            ) -> DesktopIntegration:
+    """Create the tray icon (and MPRIS on Linux) and connect them to ``window``.
+
+    New episodes are announced through the tray, else (Linux) the desktop's notification service
+    on ``bus`` (the session bus when ``None``), else in the window."""
     tray = TrayIcon(window)
     tray.show_requested.connect(_show_window(window))
     tray.quit_requested.connect(window.close)
     tray.episode_requested.connect(window.play_episode)
-    window.new_episodes_found.connect(tray.notify_new_episodes)
+    notifier = NewEpisodeNotifier(tray, window.services.tasks, window.show_message, bus=bus,
+                                  use_dbus=use_dbus_notifications, parent=window)
+    window.new_episodes_found.connect(notifier.notify_new_episodes)
     playback = window.services.playback
     mpris = None
     if playback is not None:
@@ -44,7 +53,7 @@ def install(window: MainWindow, *, use_mpris: bool = sys.platform.startswith("li
             if service.register():
                 mpris = service
     tray.show()
-    return DesktopIntegration(tray=tray, mpris=mpris)
+    return DesktopIntegration(tray=tray, notifier=notifier, mpris=mpris)
 
 
 def _show_window(window: MainWindow):  # type: ignore[no-untyped-def]
