@@ -136,7 +136,7 @@ class AccountFeatures(QObject):
     def _on_playback_episode_changed(self, media: EpisodeMedia) -> None:
         self.install()
         assert self.interactive is not None
-        self.interactive.open_episode(media.episode_id, media.duration_ms or 0)
+        self.interactive.open_episode(media.episode_id, media.duration_ms or 0, media.start_ms)
 
     def _on_now_playing_position_changed(self, position_ms: int) -> None:
         if self.panel is not None:

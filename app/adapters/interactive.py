@@ -83,6 +83,7 @@ class InteractiveAdapter(QObject):
         self._episode_id: int | None = None
         self._session: EpisodeSession | None = None
         self._duration_ms = 0
+        self._position_ms = 0
         self._tally_arrived.connect(self._on_live_tally)
         self._comments_arrived.connect(self._on_live_comments_changed)
         self._resynced.connect(self._on_live_resynced)
@@ -101,11 +102,13 @@ class InteractiveAdapter(QObject):
         return self._session is not None and self._session.outbox is not None
 
     # -- episodes (GUI thread) -----------------------------------------------------------------------
-    def open_episode(self, episode_id: int, duration_ms: int = 0) -> None:
-        """Episode ``episode_id`` of the library started: find its interactions on the service."""
+    def open_episode(self, episode_id: int, duration_ms: int = 0, start_ms: int = 0) -> None:
+        """Episode ``episode_id`` of the library started (at ``start_ms``): find its interactions
+        on the service."""
         self._close_session()
         self._episode_id = episode_id
         self._duration_ms = duration_ms
+        self._position_ms = start_ms
         self.episode_cleared.emit()
         self._tasks.submit(self._load_job, episode_id, key="interactive.load", on_result=self._on_session_loaded,
                            on_error=self._on_load_failed)
@@ -113,10 +116,11 @@ class InteractiveAdapter(QObject):
     def reload(self) -> None:
         """Load the current episode again (after signing in or out)."""
         if self._episode_id is not None:
-            self.open_episode(self._episode_id, self._duration_ms)
+            self.open_episode(self._episode_id, self._duration_ms, self._position_ms)
 
     def on_position(self, position_ms: int) -> None:
         """Playback is at ``position_ms``: offer each poll or question it just crossed."""
+        self._position_ms = position_ms
         session = self._session
         if session is None:
             return
@@ -253,6 +257,9 @@ class InteractiveAdapter(QObject):
             self._tasks.submit(session.close)
             return
         self._session = session
+        # Count from where playback was while the episode loaded: a poll it reaches from here on
+        # is offered, even when playback crossed nothing yet.
+        session.on_seek(self._position_ms)
         session.follow()
         self.episode_loaded.emit(session.interactions)
         self.timeline_changed.emit(session.interactions.timeline)

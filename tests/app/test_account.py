@@ -63,9 +63,17 @@ def gui(qtbot, service: LiveService, monkeypatch) -> Iterator[Gui]:  # type: ign
     yield from start_gui(qtbot, service.url, monkeypatch)
 
 
+def open_dialog(qtbot, gui: Gui):  # type: ignore[no-untyped-def]
+    """The account dialog, once it has checked whether this computer is signed in (its buttons
+    wait meanwhile)."""
+    dialog = gui.features.show_account()
+    qtbot.waitUntil(dialog.sign_in_button.isEnabled, timeout=WAIT_MS)
+    return dialog
+
+
 def sign_in(qtbot, gui: Gui, login: str, password: str):  # type: ignore[no-untyped-def]
     """Sign in through the account dialog, as a listener would; returns the dialog."""
-    dialog = gui.features.show_account()
+    dialog = open_dialog(qtbot, gui)
     account = gui.features.account
     assert dialog.isVisible() and dialog.stack.currentWidget() is dialog.sign_in_page
     qtbot.keyClicks(dialog.login_edit, login)
@@ -132,7 +140,7 @@ def test_sign_in_restore_a_purchase_and_see_access_end_after_a_refund(
 def test_a_wrong_password_says_so_and_stays_signed_out(qtbot, gui: Gui, service: LiveService,
                                                        http_server: LocalHTTPServer) -> None:
     premium_world(service, http_server)
-    dialog = gui.features.show_account()
+    dialog = open_dialog(qtbot, gui)
     qtbot.keyClicks(dialog.login_edit, "listener")
     qtbot.keyClicks(dialog.password_edit, "not the password at all")
     with qtbot.waitSignal(dialog.message_shown, timeout=WAIT_MS) as shown:
@@ -144,7 +152,7 @@ def test_a_wrong_password_says_so_and_stays_signed_out(qtbot, gui: Gui, service:
 
 
 def test_create_an_account_then_use_it(qtbot, gui: Gui) -> None:
-    dialog = gui.features.show_account()
+    dialog = open_dialog(qtbot, gui)
     qtbot.mouseClick(dialog.create_account_button, Qt.MouseButton.LeftButton)
     assert dialog.stack.currentWidget() is dialog.sign_up_page
     qtbot.keyClicks(dialog.email_edit, "newcomer@example.org")
@@ -166,7 +174,7 @@ def test_create_an_account_then_use_it(qtbot, gui: Gui) -> None:
 def test_an_unreachable_service_is_explained(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     nowhere = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     for gui in start_gui(qtbot, nowhere, monkeypatch):
-        dialog = gui.features.show_account()
+        dialog = open_dialog(qtbot, gui)
         qtbot.keyClicks(dialog.login_edit, "listener")
         qtbot.keyClicks(dialog.password_edit, LISTENER_PASSWORD)
         with qtbot.waitSignal(dialog.message_shown, timeout=WAIT_MS) as shown:

@@ -1,0 +1,184 @@
+"""Polls, questions and comments of the playing episode in the real window, against the real
+service on 127.0.0.1: the lane shows the poll's mark, crossing its moment offers it, the vote goes
+through the outbox and counts exactly once, live tallies reach the panel; signed out, the panel
+explains that voting needs an account."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from sqlalchemy import select
+
+from app.widgets.timeline import TimelineMark
+from interactive.outbox import OUTBOX_FILE, Outbox
+from library.db.models import Episode
+from library.paths import resolve_paths
+from tests.account.liveservice import LiveService
+from tests.app.test_account import WAIT_MS, Gui, service, sign_in, start_gui
+from tests.interactive.helpers import ALICE_PASSWORD, interactive_world, poll_as, visible_comments
+from tests.service.interactive.world import World
+from tests.support.httpserver import LocalHTTPServer, Resource
+
+__all__ = ["service"]
+
+GUID = "urn:uuid:episode-12"  # the interactive episode the world opens
+
+
+def show_feed(base_url: str) -> bytes:
+    """The claimed show's feed, now listing the interactive episode (the audio is not fetched:
+    the null engine plays any address)."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Timed Talk</title><link>{base_url}</link><description>d</description>
+<item><title>Episode 12</title><guid>{GUID}</guid><pubDate>Mon, 16 Nov 2026 10:00:00 GMT</pubDate>
+<enclosure url="{base_url}/episode-12.mp3" type="audio/mpeg" length="1000"/>
+<itunes:duration xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">1800</itunes:duration></item>
+</channel></rss>""".encode()
+
+
+@pytest.fixture
+def world(service: LiveService, http_server: LocalHTTPServer) -> World:
+    built = interactive_world(service, http_server)
+    http_server.add("/timed.xml", Resource(body=show_feed(http_server.url("").rstrip("/")),
+                                           content_type="application/rss+xml"))
+    return built
+
+
+@pytest.fixture
+def gui(qtbot, service: LiveService, monkeypatch) -> Iterator[Gui]:  # type: ignore[no-untyped-def]
+    yield from start_gui(qtbot, service.url, monkeypatch)
+
+
+def subscribe_and_play(qtbot, gui: Gui, world: World, start_ms: int) -> None:  # type: ignore[no-untyped-def]
+    window = gui.window
+    with qtbot.waitSignal(window.message_shown, timeout=WAIT_MS, check_params_cb=lambda text: "new episodes" in text):
+        window.subscribe(world.feed_url)
+    with gui.application.library.session() as session:
+        episode_id = session.scalars(select(Episode.id).where(Episode.guid == GUID)).one()
+    window.play_episode(episode_id, start_ms)
+    qtbot.waitUntil(lambda: gui.application.services.playback.position_ms() >= start_ms, timeout=WAIT_MS)
+
+
+def lane_marks(gui: Gui) -> list[TimelineMark]:
+    return [mark for mark in gui.window.now_playing.timeline_lane.marks() if mark.kind != "chapter"]
+
+
+def test_vote_in_a_poll_reached_during_playback(qtbot, gui: Gui, service: LiveService, world: World) -> None:
+    poll = world.poll(service.api, anchor_ms=60_000)
+    question = world.question(service.api, anchor_ms=600_000)
+    world.comment(service.api, world.bob, "The intro is great", 61_000)
+    sign_in(qtbot, gui, "alice", ALICE_PASSWORD).hide()
+    subscribe_and_play(qtbot, gui, world, start_ms=58_000)
+
+    # The lane under the seek bar shows the poll's and the question's marks and the comment.
+    qtbot.waitUntil(lambda: len(lane_marks(gui)) == 2, timeout=WAIT_MS)
+    assert lane_marks(gui) == [TimelineMark(60_000, "Best segment?", "poll"),
+                               TimelineMark(600_000, "What should we cover next?", "question")]
+    lane = gui.window.now_playing.timeline_lane
+    qtbot.waitUntil(lambda: sum(item.comments for item in lane.density()) == 1, timeout=WAIT_MS)
+    bar, panel = gui.window.now_playing, gui.features.panel
+    assert bar.interactions_button.isVisible() and not panel.isVisible()
+
+    # Playback crosses the poll's moment: the panel opens and offers it, no results before voting.
+    gui.clock.advance(3.0)
+    qtbot.waitUntil(lambda: panel.isVisible() and len(panel.option_buttons()) == 3, timeout=WAIT_MS)
+    assert panel.prompt_label.text() == "Best segment?"
+    assert panel.stack.currentWidget() is panel.poll_page
+    assert panel.results_text() == []
+    interview = poll["options"][1]["id"]
+    choice = panel.option_buttons()[interview]
+    qtbot.waitUntil(lambda: choice.isVisible() and choice.width() > 20, timeout=WAIT_MS)  # laid out
+    qtbot.mouseClick(choice, Qt.MouseButton.LeftButton, pos=QPoint(8, choice.height() // 2))  # on its circle
+    assert choice.isChecked()
+    qtbot.mouseClick(panel.vote_button, Qt.MouseButton.LeftButton)
+    assert not panel.vote_button.isEnabled()  # one vote per poll from here
+
+    # The vote went through the outbox; the results (and live tallies) show it.
+    qtbot.waitUntil(lambda: "Interview: 1 votes" in panel.results_text(), timeout=WAIT_MS)
+    assert panel.results_text() == ["Intro: 0 votes", "Interview: 1 votes", "Outro: 0 votes"]
+    assert panel.status_label.text() == "Your vote counted."
+    counted = poll_as(service, world, poll["id"])
+    assert (counted["total_votes"], counted["my_option_ids"]) == (1, [interview])
+    with Outbox(resolve_paths().data / OUTBOX_FILE, service_url=service.url, account_id=world.alice.id) as outbox:
+        assert [(item.kind, item.state) for item in outbox.items()] == [("vote", "delivered")]
+
+    # Another listener votes: the live stream brings the new tally to the panel.
+    response = service.api.post(f"/api/v1/polls/{poll['id']}/votes", headers=world.bob.headers,
+                                json={"option_ids": [poll["options"][0]["id"]]})
+    assert response.status_code == 201, response.text
+    qtbot.waitUntil(lambda: "Intro: 1 votes" in panel.results_text(), timeout=WAIT_MS)
+    assert poll_as(service, world, poll["id"])["total_votes"] == 2
+
+    # The comment near this moment can be read; a new one is posted at the current moment.
+    panel.refresh_comments_button.click()
+    qtbot.waitUntil(lambda: panel.comments_model.rowCount() == 1, timeout=WAIT_MS)
+    assert panel.comments_model.index(0, 0).data() == "1:01  bob: The intro is great"
+    at_ms = gui.application.services.playback.position_ms()
+    qtbot.keyClicks(panel.comment_edit, "Agreed, the interview was better")
+    qtbot.mouseClick(panel.comment_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.status_label.text() == "Your comment was posted.", timeout=WAIT_MS)
+    posted = [item for item in visible_comments(service, world) if item["author"] == "alice"]
+    assert [item["text"] for item in posted] == ["Agreed, the interview was better"]
+    assert abs(posted[0]["at_ms"] - at_ms) < 1_000
+
+    # Bob's comment is reported from the panel; the creator sees one report.
+    panel.comments_requested.emit(61_000)
+    qtbot.waitUntil(lambda: panel.comments_model.rowCount() == 2, timeout=WAIT_MS)
+    panel.comments_view.setCurrentIndex(panel.comments_model.index(0, 0))
+    panel.report_menu.actions()[0].trigger()
+    qtbot.waitUntil(lambda: panel.status_label.text().startswith("Thank you"), timeout=WAIT_MS)
+    queue = service.json("GET", f"/api/v1/interactive-episodes/{world.episode_id}/comments",
+                         world.creator.access_token)
+    reports = {item["text"]: item.get("report_count") for item in queue}
+    assert reports["The intro is great"] == 1
+
+    # The question's moment: an answer with consent to publish it.
+    gui.application.services.playback.seek(599_000)
+    qtbot.waitUntil(lambda: gui.application.services.playback.position_ms() >= 599_000, timeout=WAIT_MS)
+    gui.clock.advance(2.0)
+    qtbot.waitUntil(lambda: panel.stack.currentWidget() is panel.question_page, timeout=WAIT_MS)
+    assert panel.prompt_label.text() == "What should we cover next?"
+    qtbot.keyClicks(panel.answer_edit, "More interviews please")
+    panel.consent_check.setChecked(True)
+    qtbot.mouseClick(panel.send_answer_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.status_label.text() == "Your answer reached the creator.", timeout=WAIT_MS)
+    answers = service.json("GET", f"/api/v1/questions/{question['id']}/answers", world.creator.access_token)
+    assert [(item["text"], item["share_consent"]) for item in answers] == [("More interviews please", True)]
+
+
+def test_signed_out_the_panel_explains_and_offers_sign_in(qtbot, gui: Gui, service: LiveService,
+                                                          world: World) -> None:
+    world.poll(service.api, anchor_ms=60_000)
+    subscribe_and_play(qtbot, gui, world, start_ms=58_000)
+    qtbot.waitUntil(lambda: lane_marks(gui) == [TimelineMark(60_000, "Best segment?", "poll")], timeout=WAIT_MS)
+    panel = gui.features.panel
+    gui.clock.advance(3.0)
+    qtbot.waitUntil(lambda: panel.isVisible() and panel.prompt_label.text() == "Best segment?", timeout=WAIT_MS)
+    assert panel.stack.currentWidget() is panel.signed_out_page
+    assert "need a Castwise account" in panel.signed_out_label.text()
+    assert not panel.comment_edit.isEnabled()
+    qtbot.mouseClick(panel.sign_in_button, Qt.MouseButton.LeftButton)
+    dialog = gui.features.account_dialog()
+    qtbot.waitUntil(dialog.isVisible, timeout=WAIT_MS)
+    assert dialog.stack.currentWidget() is dialog.sign_in_page
+
+
+def test_comments_model_passes_the_model_tester(qtmodeltester) -> None:
+    from datetime import UTC, datetime
+
+    from app.components.interaction_comments import CommentRole, CommentsModel
+    from protocol.interactive import InteractionPublic
+
+    def comment(number: int, at_ms: int, text: str) -> InteractionPublic:
+        return InteractionPublic(id=number, episode_id=1, kind="comment", text=text, at_ms=at_ms, parent_id=None,
+                                 author="bob", by_creator=number == 3, pinned=False, visibility="visible",
+                                 share_consent=False, created_at=datetime.now(UTC))
+
+    model = CommentsModel()
+    model.set_comments([comment(1, 90_000, "later"), comment(2, 5_000, "<b>early</b>\nline two"),
+                        comment(3, 30_000, "from the host")])
+    qtmodeltester.check(model, force_py=True)
+    assert [model.index(row, 0).data(CommentRole.ID) for row in range(3)] == [2, 3, 1]
+    assert model.index(0, 0).data() == "0:05  bob: <b>early</b> line two"  # plain text, one line
+    assert model.index(1, 0).data() == "0:30  bob (creator): from the host"
