@@ -19,7 +19,6 @@ that means something even when other work shares the machine. Checks: counted ba
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import multiprocessing
 import os
@@ -106,87 +105,22 @@ def start_service(database_url: str, data_dir: Path, *, workers: int, port: int)
     raise RuntimeError("the service did not start")
 
 
-async def _vote_all(base: str, poll_id: int, options: list[int], tokens: list[str], concurrency: int,
-                    tag: str) -> dict[str, Any]:
-    import httpx
+def _load_process(host: str, port: int, plan: dict[str, Any], concurrency: int, results: Any) -> None:
+    from benchmarks.votes_client import run_loop, vote_all
 
-    latencies: list[float] = []
-    acknowledged = 0
-    errors: dict[str, int] = {}
-    pending = list(enumerate(tokens))
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
-        async def worker() -> None:
-            nonlocal acknowledged
-            while pending:
-                index, token = pending.pop()
-                headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": f"{tag}-vote-{index:08d}"}
-                body = {"option_ids": [options[index % len(options)]]}
-                for _attempt in range(5):  # a transport error is retried with the same key
-                    started = time.perf_counter()
-                    try:
-                        response = await http.post(f"/api/v1/polls/{poll_id}/votes", headers=headers, json=body)
-                    except httpx.TransportError as error:
-                        errors[type(error).__name__] = errors.get(type(error).__name__, 0) + 1
-                        continue
-                    latencies.append((time.perf_counter() - started) * 1000)
-                    if response.status_code == 201:
-                        acknowledged += 1
-                    else:
-                        errors[str(response.status_code)] = errors.get(str(response.status_code), 0) + 1
-                    break
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    return {"acknowledged": acknowledged, "latencies": latencies, "elapsed_s": elapsed, "errors": errors}
+    cpu_before = time.process_time()
+    run = run_loop(vote_all(host, port, plan["poll_id"], plan["options"], plan["voter_tokens"],
+                            concurrency=concurrency, tag="load"))
+    results.put({"acknowledged": run.acknowledged, "latencies": run.latencies_ms, "elapsed_s": run.elapsed_s,
+                 "errors": run.errors, "cpu_s": time.process_time() - cpu_before})
 
 
-def _load_process(base: str, plan: dict[str, Any], concurrency: int, results: Any) -> None:
-    outcome = asyncio.run(_vote_all(base, plan["poll_id"], plan["options"], plan["voter_tokens"], concurrency,
-                                    "load"))
-    results.put(outcome)
+def _listen_process(host: str, port: int, plan: dict[str, Any], ready: Any, stop: Any, results: Any) -> None:
+    from benchmarks.votes_client import follow, run_loop
 
-
-async def _follow(base: str, episode_id: int, poll_id: int, tokens: list[str], ready: Any, stop: Any,
-                  results: Any) -> None:
-    import httpx
-
-    last: dict[int, dict[str, Any]] = {}
-    received = [0] * len(tokens)
-    limits = httpx.Limits(max_connections=len(tokens) + 10)
-    async with httpx.AsyncClient(base_url=base, timeout=httpx.Timeout(30, read=None), limits=limits) as http:
-        connected = 0
-
-        async def listen(index: int, token: str) -> None:
-            nonlocal connected
-            event = ""
-            async with http.stream("GET", f"/api/v1/interactive-episodes/{episode_id}/live",
-                                   headers={"Authorization": f"Bearer {token}"}) as response:
-                async for line in response.aiter_lines():
-                    if line.startswith(": connected"):
-                        connected += 1
-                        if connected == len(tokens):
-                            ready.set()
-                    elif line.startswith("event: "):
-                        event = line[7:]
-                    elif line.startswith("data: ") and event == "poll.tally":
-                        payload = json.loads(line[6:])
-                        if payload["poll_id"] == poll_id:
-                            last[index] = payload
-                            received[index] += 1
-
-        tasks = [asyncio.create_task(listen(index, token)) for index, token in enumerate(tokens)]
-        while not stop.is_set():
-            await asyncio.sleep(0.1)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-    results.put({"last": [last.get(index) for index in range(len(tokens))], "received": received})
-
-
-def _listen_process(base: str, plan: dict[str, Any], ready: Any, stop: Any, results: Any) -> None:
-    asyncio.run(_follow(base, plan["episode_id"], plan["poll_id"], plan["listener_tokens"], ready, stop, results))
+    followed = run_loop(follow(host, port, plan["episode_id"], plan["poll_id"], plan["listener_tokens"],
+                               on_all_open=ready.set, until=stop.is_set))
+    results.put({"last": followed.last, "received": followed.received})
 
 
 def _cpu_s(root_pid: int) -> float:
@@ -210,6 +144,10 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
 
 
+def _postmaster_pid(postgres: Any) -> int:
+    return int((postgres.data / "postmaster.pid").read_text().split()[0])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--voters", type=int, default=20_000)
@@ -221,6 +159,7 @@ def main() -> None:
     from sqlalchemy import create_engine, func, select, text
     from sqlalchemy.pool import NullPool
 
+    from benchmarks.votes_client import run_loop, vote_all
     from service.interactive.models import BallotChoice, PollBallot
     from tests.support.postgres import PostgresServer
 
@@ -238,26 +177,32 @@ def main() -> None:
             plan = seed(database_url, data_dir, voters=args.voters, listeners=args.listeners)
             print(f"seeded {args.voters + args.listeners + 1} accounts in {time.perf_counter() - started:.1f} s",
                   flush=True)
-            port = _free_port()
+            host, port = "127.0.0.1", _free_port()
             service = start_service(database_url, data_dir, workers=args.workers, port=port)
-            base = f"http://127.0.0.1:{port}"
 
-            warmup = asyncio.run(_vote_all(base, plan["poll_id"], plan["options"], plan["listener_tokens"], 16,
-                                           "listener"))
+            # The listeners vote first (so their streams carry counts), through the same client.
+            warmup = run_loop(vote_all(host, port, plan["poll_id"], plan["options"], plan["listener_tokens"],
+                                       concurrency=16, tag="listener"))
             context = multiprocessing.get_context("spawn")
             ready, stop = context.Event(), context.Event()
             listened, loaded = context.Queue(), context.Queue()
-            listeners = context.Process(target=_listen_process, args=(base, plan, ready, stop, listened))
+            listeners = context.Process(target=_listen_process, args=(host, port, plan, ready, stop, listened))
             listeners.start()
             if not ready.wait(120):
                 raise RuntimeError("the listeners did not all connect")
             print(f"{args.listeners} listeners connected", flush=True)
-            cpu_before = _cpu_s(service.pid)
-            load = context.Process(target=_load_process, args=(base, plan, args.concurrency, loaded))
+            assert listeners.pid is not None
+            postmaster = _postmaster_pid(postgres)
+            cpu_before = {"service": _cpu_s(service.pid), "postgres": _cpu_s(postmaster),
+                          "listeners": _cpu_s(listeners.pid)}
+            load = context.Process(target=_load_process, args=(host, port, plan, args.concurrency, loaded))
             load.start()
             outcome = loaded.get(timeout=1800)
             load.join()
-            service_cpu_s = _cpu_s(service.pid) - cpu_before
+            cpu = {"service": _cpu_s(service.pid) - cpu_before["service"],
+                   "postgres": _cpu_s(postmaster) - cpu_before["postgres"],
+                   "listeners": _cpu_s(listeners.pid) - cpu_before["listeners"],
+                   "load": outcome["cpu_s"]}
 
             engine = create_engine(database_url, poolclass=NullPool)
             with engine.connect() as connection:
@@ -276,11 +221,13 @@ def main() -> None:
             service.wait(timeout=30)
         postgres.stop()
 
-    acknowledged = outcome["acknowledged"] + warmup["acknowledged"]
+    acknowledged = outcome["acknowledged"] + warmup.acknowledged
     correct = sum(1 for tally in followed["last"]
                   if tally is not None and tally["total"] == expected["total"] and tally["counts"] == expected["counts"])
-    print(f"errors: {outcome['errors']}; tallies per listener: min {min(followed['received'])}, "
-          f"max {max(followed['received'])}", flush=True)
+    votes = max(1, outcome["acknowledged"])
+    print(f"errors: {outcome['errors']} (warm-up {warmup.errors}); tallies per listener: "
+          f"min {min(followed['received'])}, max {max(followed['received'])}; CPU seconds: "
+          + ", ".join(f"{name} {seconds:.1f}" for name, seconds in cpu.items()), flush=True)
     print(json.dumps({
         "votes_per_s": round(outcome["acknowledged"] / outcome["elapsed_s"], 1),
         "p50_ms": round(_percentile(outcome["latencies"], 0.50), 1),
@@ -291,7 +238,10 @@ def main() -> None:
         "duration_s": round(outcome["elapsed_s"], 1),
         "listeners": args.listeners,
         "listeners_correct": correct,
-        "service_cpu_ms_per_vote": round(service_cpu_s * 1000 / max(1, outcome["acknowledged"]), 2),
+        "service_cpu_ms_per_vote": round(cpu["service"] * 1000 / votes, 3),
+        "postgres_cpu_ms_per_vote": round(cpu["postgres"] * 1000 / votes, 3),
+        "load_cpu_ms_per_vote": round(cpu["load"] * 1000 / votes, 3),
+        "listener_client_cpu_ms_per_vote": round(cpu["listeners"] * 1000 / votes, 3),
         "workers": args.workers,
         "concurrency": args.concurrency,
     }))

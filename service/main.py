@@ -20,6 +20,7 @@ from service.accounts import AccountError
 from service.context import ServiceContext, build_context
 from service.feedxml import FeedFormatError
 from service.fetch import FetchError
+from service.interactive.vote_path import VoteShortcut
 from service.routes.pages import SignInRequired
 from service.settings import Settings, load_settings
 from service.store import StoreError
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, *, context: ServiceContext | No
 
     for router in ROUTERS:
         app.include_router(router)
+    app.add_middleware(VoteShortcut)  # type: ignore[arg-type]  (innermost: the limits below still apply)
     app.add_middleware(SessionCookieMiddleware,  # type: ignore[arg-type]
                        secure=context.settings.public_url.startswith("https://"))
     app.add_middleware(RefuseNul)  # type: ignore[arg-type]  (inside BodyLimit: buffers bounded bodies)

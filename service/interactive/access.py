@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 
-from fastapi import HTTPException, Request, status
+from fastapi import FastAPI, HTTPException, Request, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,13 +31,18 @@ _LINK = re.compile(r"(https?://|www\.)\S", re.IGNORECASE)
 
 def live_hub(request: Request) -> LiveHub:
     """The worker's :class:`LiveHub`, created on first use (threads start lazily)."""
-    state = request.app.state
+    return app_live_hub(request.app)
+
+
+def app_live_hub(app: FastAPI) -> LiveHub:
+    """:func:`live_hub` for code that holds the application rather than a request."""
+    state = app.state
     hub: LiveHub | None = getattr(state, "interactive_hub", None)
     if hub is None:
         context = state.context
         hub = LiveHub(context.engine, context.sessions)
         state.interactive_hub = hub
-        request.app.router.add_event_handler("shutdown", hub.stop)
+        app.router.add_event_handler("shutdown", hub.stop)
     return hub
 
 

@@ -1,27 +1,29 @@
 """Casting votes: the hot path of a busy poll, written in batches.
 
-Each worker has one :class:`VoteBatcher`: a request checks its token (no database) and queues its
-vote; the batcher's writer thread takes every vote waiting (at most one per account, so a batch
-never races itself) and writes them all in ONE transaction of a few multi-row statements:
+Each worker has one :class:`VoteBatcher`: a request checks its token's signature (no database)
+and queues its vote; the batcher's writer thread takes every vote waiting (at most one per
+account, so a batch never races itself), checks options against the poll's shape (a poll's
+options, kind and show never change after creation, so each worker keeps them in memory) and
+writes them all in ONE transaction that:
 
-1. who is voting (the access tokens' live device sessions);
-2. the polls, locked ``FOR SHARE`` on PostgreSQL so a concurrent "close poll" waits for the batch
-   (a vote committed before the close is counted, none after it), and the voters' blocks;
-3. the ``Idempotency-Key`` rows with their responses (``ON CONFLICT DO NOTHING``: a row not
-   inserted means a retry, answered with the stored response once the batch is committed);
-4. the ballots (``ON CONFLICT DO NOTHING``: the ``poll_ballots`` unique constraint refuses a second
-   ballot whatever the code path; a refused ballot's key row is deleted in the same transaction);
-5. the chosen options; 6. commit.
+1. keeps the votes whose device session is live (revocation takes effect at once);
+2. locks the polls ``FOR SHARE`` on PostgreSQL so a concurrent "close poll" waits for the batch
+   (a vote committed before the close is counted, none after it), and skips blocked voters;
+3. answers a retry (its ``Idempotency-Key`` already stored) with the stored response;
+4. inserts the ballots (``ON CONFLICT DO NOTHING``: the ``poll_ballots`` unique constraint refuses
+   a second ballot whatever the code path), the keys with their responses, and the choices.
 
-A request is answered only after its batch committed, so every acknowledged vote is counted. If
-the transaction fails, every vote of the batch is answered 503 and none is counted (a retry with
-the same ``Idempotency-Key`` is then applied afresh). A poll's options, kind and show never change
-after creation, so each worker keeps them in memory.
+On PostgreSQL that is one statement and a COMMIT (``ballots_postgres``: two round trips per batch
+whatever its size); on SQLite, in-process, a few statements. A request is answered only after
+its batch committed, so every acknowledged vote is counted. If the transaction fails, every vote
+of the batch is answered 503 and none is counted (a retry with the same ``Idempotency-Key`` is
+then applied afresh).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
 import time
@@ -29,16 +31,17 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from fastapi import HTTPException, Request, Response, status
+from fastapi import FastAPI, HTTPException, Request, Response, status
 from sqlalchemy import Table, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.orm import Session, sessionmaker
 
-from protocol.interactive import PollTally, VoteCreate, VoteReceipt
+from protocol.interactive import VoteCreate
 from service.context import ServiceContext
 from service.db import utcnow
 from service.deps import bearer_token, not_found, unauthorized
-from service.interactive.access import refuse_blocked, require_open
+from service.interactive.access import app_live_hub, refuse_blocked, require_open
+from service.interactive.ballots_postgres import write_batch
 from service.interactive.idempotency import WriteRequest, replay, stored_response
 from service.interactive.live import LiveHub, is_open, poll_tally
 from service.interactive.models import (
@@ -51,7 +54,7 @@ from service.interactive.models import (
     PollOption,
 )
 from service.models import DeviceSession, User
-from service.security import TokenError
+from service.security import AccessClaims, TokenError
 
 BALLOTS = cast(Table, PollBallot.__table__)
 CHOICES = cast(Table, BallotChoice.__table__)
@@ -86,11 +89,17 @@ class PollShapes:
         self._lock = threading.Lock()
         self._shapes: dict[int, PollShape] = {}
 
-    def get(self, db: Session, poll_id: int) -> PollShape:
+    def get(self, sessions: sessionmaker[Session], poll_id: int) -> PollShape:
+        """The shape of ``poll_id`` (a session from ``sessions`` only when it is not known yet);
+        404 when there is no such poll."""
         with self._lock:
             shape = self._shapes.get(poll_id)
         if shape is not None:
             return shape
+        with sessions() as db:
+            return self._load(db, poll_id)
+
+    def _load(self, db: Session, poll_id: int) -> PollShape:
         row = db.execute(select(Interaction.episode_id, Interaction.multiple, InteractiveEpisode.show_id)
                          .join(InteractiveEpisode, InteractiveEpisode.id == Interaction.episode_id)
                          .where(Interaction.id == poll_id, Interaction.kind == "poll")).first()
@@ -120,7 +129,20 @@ class PendingVote:
     receipt: str = ""
     outcome: Response | Exception | None = None
     after: str | None = field(default=None)
-    """Post-commit work: "explain" (refused: say why), "replay" (key taken: stored response)."""
+    """Post-commit work: "explain" (refused: say why), "replay" (key taken: stored response),
+    "refused" (a ballot already stands: the stored response of this key, else 409)."""
+
+    @property
+    def key(self) -> str | None:
+        return self.write.key
+
+    @property
+    def fingerprint(self) -> str:
+        return self.write.fingerprint
+
+    @property
+    def route(self) -> str:
+        return self.write.route
 
 
 def _settle_all(votes: list[PendingVote]) -> None:
@@ -147,6 +169,9 @@ class VoteBatcher:
         self._stop = False
         self._idle = False
         self._thread: threading.Thread | None = None
+        self._postgres = context.engine.dialect.name == "postgresql"
+        self._pg: Any = None
+        """The writer thread's PostgreSQL connection (see :meth:`_connection`)."""
         self.batches = 0
         """Transactions written (tests and benchmarks read it)."""
 
@@ -157,11 +182,16 @@ class VoteBatcher:
             claims = self.context.tokens.verify(bearer_token(request) or "")
         except TokenError:
             raise unauthorized("sign-in required, or the access token expired") from None
+        return await self.cast_verified(claims, poll_id=poll_id, chosen=list(body.option_ids), write=write)
+
+    def cast_verified(self, claims: AccessClaims, *, poll_id: int, chosen: list[int],
+                      write: WriteRequest) -> asyncio.Future[Response]:
+        """:meth:`cast` for a token already verified: the future of the vote's answer."""
         loop = asyncio.get_running_loop()
         vote = PendingVote(user_id=claims.user_id, session_id=claims.session_id, poll_id=poll_id,
-                           chosen=list(body.option_ids), write=write, loop=loop, future=loop.create_future())
+                           chosen=chosen, write=write, loop=loop, future=loop.create_future())
         self.submit(vote)
-        return await vote.future
+        return vote.future
 
     def submit(self, vote: PendingVote) -> None:
         with self._ready:
@@ -191,6 +221,7 @@ class VoteBatcher:
                 self._ready.wait()
                 self._idle = False
             if self._stop:
+                self._drop_connection()
                 return None
         if self.linger_s > 0:
             time.sleep(self.linger_s)  # let concurrent votes join the batch
@@ -233,27 +264,105 @@ class VoteBatcher:
 
     def _write(self, batch: list[PendingVote]) -> None:
         """Write ``batch`` in one transaction; set each vote's outcome (or its follow-up)."""
+        live: list[PendingVote] = []
+        for vote in self._check_shapes(batch):
+            try:
+                vote.receipt = self._receipt(vote)
+            except HTTPException as error:  # the poll was deleted meanwhile
+                vote.outcome = error
+                continue
+            live.append(vote)
+        if not live:
+            return
+        if self._postgres:
+            self._write_postgres(live)
+        else:
+            self._write_stepwise(live)
+
+    def _receipt(self, vote: PendingVote) -> str:
+        """The vote's :class:`VoteReceipt` as JSON, carrying the latest coalesced tally."""
+        tally = self.hub.latest_tally_json(vote.poll_id)
+        if tally is None:  # no tally coalesced yet (a new poll): count now
+            with self.context.sessions() as db:
+                poll = db.get(Interaction, vote.poll_id)
+                if poll is None:
+                    raise not_found("no such poll")
+                tally = poll_tally(db, poll).model_dump_json()
+        # The same JSON as VoteReceipt(...).model_dump_json(), without re-validating the tally.
+        return f'{{"poll_id":{vote.poll_id},"option_ids":{json.dumps(sorted(vote.chosen), separators=(",", ":"))},' \
+               f'"tally":{tally}}}'
+
+    def _write_postgres(self, votes: list[PendingVote]) -> None:
+        """The whole batch in one statement (``ballots_postgres``) and a COMMIT: two round trips."""
+        while votes:
+            connection = self._connection()
+            try:
+                results = write_batch(connection, votes)
+                # A key stored meanwhile by another request of the same account (a client reusing
+                # it concurrently): undo, and answer that vote from the stored key instead.
+                clashed = [vote for vote, result in zip(votes, results, strict=True)
+                           if result.ballot_id is not None and vote.key is not None and not result.key_stored]
+                if clashed:
+                    connection.rollback()
+                    for vote in clashed:
+                        vote.after = "replay"
+                    votes = [vote for vote in votes if vote.after is None]
+                    continue
+                connection.commit()
+            except BaseException:
+                self._drop_connection()
+                raise
+            break
+        else:
+            return
+        dirty: dict[int, int] = {}
+        for vote, result in zip(votes, results, strict=True):
+            if not result.authorized:
+                vote.outcome = unauthorized("sign-in required, or the access token expired")
+            elif result.replay:
+                vote.after = "replay"
+            elif not result.eligible:
+                vote.after = "explain"
+            elif result.ballot_id is not None:
+                vote.outcome = Response(vote.receipt, status_code=status.HTTP_201_CREATED,
+                                        media_type="application/json")
+                dirty[vote.poll_id] = self.shapes.get(self.context.sessions, vote.poll_id).episode_id
+            elif vote.key is not None:
+                vote.after = "refused"  # a concurrent retry of this very vote may have won: look
+            else:
+                vote.outcome = _already_voted()
+        for poll_id, episode_id in dirty.items():
+            self.hub.mark_dirty(poll_id, episode_id)
+
+    def _connection(self) -> Any:
+        """The writer thread's own PostgreSQL connection (psycopg, not pooled: the statement
+        stays prepared on it, and no pool check-out costs a round trip)."""
+        if self._pg is None or self._pg.closed:
+            import psycopg
+
+            url = self.context.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            self._pg = psycopg.connect(url, autocommit=False)
+        return self._pg
+
+    def _drop_connection(self) -> None:
+        connection, self._pg = self._pg, None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # already broken: nothing more to release
+                pass
+
+    def _write_stepwise(self, live: list[PendingVote]) -> None:
+        """SQLite: the same checks and writes as ``ballots_postgres``, one statement each (the
+        database is in-process, so statements cost no round trips)."""
         with self.context.sessions() as db:
-            postgres = db.get_bind().dialect.name == "postgresql"
-            live = self._check_sessions(db, batch)
-            live = self._check_shapes(db, live)
-            live = self._check_open(db, live, postgres)
-            tallies: dict[int, PollTally] = {}
-            for vote in live:
-                tally = tallies.get(vote.poll_id) or self.hub.latest_tally(vote.poll_id)
-                if tally is None:
-                    poll = db.get(Interaction, vote.poll_id)
-                    assert poll is not None  # locked above
-                    tally = poll_tally(db, poll)
-                tallies[vote.poll_id] = tally
-                vote.receipt = VoteReceipt(poll_id=vote.poll_id, option_ids=sorted(vote.chosen),
-                                           tally=tally).model_dump_json()
-            module: Any = postgresql if postgres else sqlite
+            live = self._check_sessions(db, live)
+            live = self._check_open(db, live)
             now = utcnow()
             keyed = [vote for vote in live if vote.write.key is not None]
             key_ids: dict[int, int] = {}
             if keyed:
-                rows = db.execute(module.insert(KEYS).values([
+                rows = db.execute(sqlite.insert(KEYS).values([
                     {"user_id": vote.user_id, "key": vote.write.key, "fingerprint": vote.write.fingerprint,
                      "route": vote.write.route, "status_code": 201, "response_body": vote.receipt,
                      "created_at": now} for vote in keyed]).on_conflict_do_nothing()
@@ -265,13 +374,13 @@ class VoteBatcher:
                 live = [vote for vote in live if vote.after is None]
             ballot_ids: dict[int, int] = {}
             if live:
-                rows = db.execute(module.insert(BALLOTS).values([
+                rows = db.execute(sqlite.insert(BALLOTS).values([
                     {"poll_id": vote.poll_id, "user_id": vote.user_id, "created_at": now} for vote in live])
                     .on_conflict_do_nothing().returning(BALLOTS.c.id, BALLOTS.c.user_id)).all()
                 ballot_ids = {int(row[1]): int(row[0]) for row in rows}
             refused = [vote for vote in live if vote.user_id not in ballot_ids]
             for vote in refused:
-                vote.outcome = HTTPException(status.HTTP_409_CONFLICT, "this account has already voted in this poll")
+                vote.outcome = _already_voted()
             unclaim = [key_ids[vote.user_id] for vote in refused if vote.user_id in key_ids]
             if unclaim:  # the key answers nothing: a refused vote changes nothing
                 db.execute(delete(KEYS).where(KEYS.c.id.in_(unclaim)))
@@ -280,7 +389,8 @@ class VoteBatcher:
                 db.execute(CHOICES.insert(), [
                     {"ballot_id": ballot_ids[vote.user_id], "option_id": option_id, "poll_id": vote.poll_id}
                     for vote in counted for option_id in vote.chosen])
-            dirty = {vote.poll_id: self.shapes.get(db, vote.poll_id).episode_id for vote in counted}
+            dirty = {vote.poll_id: self.shapes.get(self.context.sessions, vote.poll_id).episode_id
+                     for vote in counted}
             db.commit()
         for vote in counted:
             vote.outcome = Response(vote.receipt, status_code=status.HTTP_201_CREATED, media_type="application/json")
@@ -308,12 +418,12 @@ class VoteBatcher:
             db.execute(update(SESSIONS).where(SESSIONS.c.id.in_(stale)).values(last_used_at=now))
         return live
 
-    def _check_shapes(self, db: Session, votes: list[PendingVote]) -> list[PendingVote]:
+    def _check_shapes(self, votes: list[PendingVote]) -> list[PendingVote]:
         """Votes on an existing poll with acceptable options; the others get 404 or 422."""
         live: list[PendingVote] = []
         for vote in votes:
             try:
-                shape = self.shapes.get(db, vote.poll_id)
+                shape = self.shapes.get(self.context.sessions, vote.poll_id)
             except HTTPException as error:
                 vote.outcome = error
                 continue
@@ -329,16 +439,14 @@ class VoteBatcher:
                 live.append(vote)
         return live
 
-    def _check_open(self, db: Session, votes: list[PendingVote], postgres: bool) -> list[PendingVote]:
+    def _check_open(self, db: Session, votes: list[PendingVote]) -> list[PendingVote]:
         """Votes on open polls by accounts the show has not blocked; the others are explained after
-        the batch. On PostgreSQL the polls stay share-locked until commit, so closing one waits."""
+        the batch (SQLite: its one writer at a time already orders votes and closing)."""
         if not votes:
             return votes
-        query = select(Interaction).where(Interaction.id.in_({vote.poll_id for vote in votes}))
-        if postgres:
-            query = query.with_for_update(read=True)
-        polls = {poll.id: poll for poll in db.scalars(query)}
-        shows = {vote.poll_id: self.shapes.get(db, vote.poll_id).show_id for vote in votes}
+        polls = {poll.id: poll for poll in db.scalars(
+            select(Interaction).where(Interaction.id.in_({vote.poll_id for vote in votes})))}
+        shows = {vote.poll_id: self.shapes.get(self.context.sessions, vote.poll_id).show_id for vote in votes}
         blocked = {(int(row[0]), int(row[1])) for row in db.execute(select(BlockedListener.show_id, BlockedListener.user_id).where(
             BlockedListener.user_id.in_({vote.user_id for vote in votes}),
             BlockedListener.show_id.in_(set(shows.values()))))}
@@ -356,10 +464,12 @@ class VoteBatcher:
         try:
             with self.context.sessions() as db:
                 if vote.after == "explain":
-                    _explain_refusal(db, vote.user_id, vote.poll_id, self.shapes.get(db, vote.poll_id))
+                    _explain_refusal(db, vote.user_id, vote.poll_id, self.shapes.get(self.context.sessions, vote.poll_id))
                 key = vote.write.key
                 assert key is not None  # only keyed votes are replayed
                 stored = stored_response(db, vote.user_id, key)
+                if stored is None and vote.after == "refused":  # no retry: a second ballot
+                    raise _already_voted()
                 if stored is None:  # the first attempt failed and rolled back: vote now
                     vote.after = None
                     requeued.append(vote)
@@ -373,14 +483,18 @@ class VoteBatcher:
         vote.after = None
 
 
-def vote_batcher(request: Request, hub: LiveHub) -> VoteBatcher:
+def vote_batcher(app: FastAPI) -> VoteBatcher:
     """The worker's :class:`VoteBatcher`, created on first use."""
-    state = request.app.state
+    state = app.state
     batcher: VoteBatcher | None = getattr(state, "interactive_vote_batcher", None)
     if batcher is None:
-        batcher = state.interactive_vote_batcher = VoteBatcher(state.context, hub)
-        request.app.router.add_event_handler("shutdown", batcher.stop)
+        batcher = state.interactive_vote_batcher = VoteBatcher(state.context, app_live_hub(app))
+        app.router.add_event_handler("shutdown", batcher.stop)
     return batcher
+
+
+def _already_voted() -> HTTPException:
+    return HTTPException(status.HTTP_409_CONFLICT, "this account has already voted in this poll")
 
 
 def _explain_refusal(db: Session, user_id: int, poll_id: int, shape: PollShape) -> None:

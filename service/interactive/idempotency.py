@@ -36,16 +36,25 @@ class WriteRequest:
     fingerprint: str
 
 
+def valid_key(key: str) -> bool:
+    """Whether ``key`` is a well-formed ``Idempotency-Key`` value."""
+    return _KEY.match(key) is not None
+
+
+def describe_write(method: str, path: str, body: bytes, key: str | None) -> WriteRequest:
+    """The :class:`WriteRequest` of a request (``key`` already checked with :func:`valid_key`)."""
+    route = f"{method} {path}"
+    fingerprint = hashlib.sha256(route.encode() + b"\n" + body).hexdigest()
+    return WriteRequest(key=key, route=route[:300], fingerprint=fingerprint)
+
+
 async def write_request(request: Request) -> WriteRequest:
     """Dependency: read and check the ``Idempotency-Key`` header, fingerprint the request."""
     key = request.headers.get(IDEMPOTENCY_HEADER)
-    if key is not None and not _KEY.match(key):
+    if key is not None and not valid_key(key):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                             f"{IDEMPOTENCY_HEADER} must be 8-200 letters, digits or _.:-")
-    body = await request.body()
-    route = f"{request.method} {request.url.path}"
-    fingerprint = hashlib.sha256(route.encode() + b"\n" + body).hexdigest()
-    return WriteRequest(key=key, route=route[:300], fingerprint=fingerprint)
+    return describe_write(request.method, request.url.path, await request.body(), key)
 
 
 @dataclass

@@ -183,6 +183,11 @@ class LiveHub:
             payload = self._latest_tally.get(poll_id)
         return PollTally.model_validate_json(payload) if payload else None
 
+    def latest_tally_json(self, poll_id: int) -> str | None:
+        """The newest ``poll.tally`` payload of ``poll_id`` this worker has read (JSON), or None."""
+        with self._lock:
+            return self._latest_tally.get(poll_id)
+
     def subscribe(self, episode_id: int) -> Waiter:
         self.start()
         waiter = Waiter(episode_id)

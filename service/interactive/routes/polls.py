@@ -70,8 +70,7 @@ def read_poll(poll_id: ObjectId, request: Request, context: ContextDep, db: Sess
 async def vote(poll_id: ObjectId, body: VoteCreate, request: Request, write: WriteDep) -> Response:
     """Cast the caller's one ballot (bearer token or the pages' cookie). The receipt carries the
     latest coalesced tally; an ``Idempotency-Key`` makes retries safe."""
-    batcher = vote_batcher(request, live_hub(request))
-    return await batcher.cast(request, poll_id=poll_id, body=body, write=write)
+    return await vote_batcher(request.app).cast(request, poll_id=poll_id, body=body, write=write)
 
 
 @router.post("/polls/{poll_id}/close", response_model=PollPublic, responses=NOT_FOUND)

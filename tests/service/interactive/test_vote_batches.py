@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select, text
 
 from service.context import ServiceContext
 from service.interactive.ballots import VoteBatcher
@@ -58,6 +58,23 @@ def _vote_together(url: str, requests: list[tuple[dict[str, str], dict[str, Any]
 def _ballots(context: ServiceContext, poll_id: int) -> int:
     with context.sessions() as db:
         return db.scalar(select(func.count()).select_from(PollBallot).where(PollBallot.poll_id == poll_id)) or 0
+
+
+def _refuse_choices(context: ServiceContext, refuse: bool) -> None:
+    """Make the database itself refuse (or accept again) every chosen option: the batch's last
+    write, after its ballots and keys (a trigger, so it holds whatever statements the writer uses)."""
+    postgres = context.engine.dialect.name == "postgresql"
+    with context.engine.begin() as connection:
+        if not refuse:
+            connection.execute(text("DROP TRIGGER refuse_choices" + (" ON ballot_choices" if postgres else "")))
+        elif postgres:
+            connection.execute(text("CREATE OR REPLACE FUNCTION refuse_choice() RETURNS trigger LANGUAGE plpgsql "
+                                    "AS $$ BEGIN RAISE EXCEPTION 'the database refused the write'; END $$"))
+            connection.execute(text("CREATE TRIGGER refuse_choices BEFORE INSERT ON ballot_choices "
+                                    "FOR EACH ROW EXECUTE FUNCTION refuse_choice()"))
+        else:
+            connection.execute(text("CREATE TRIGGER refuse_choices BEFORE INSERT ON ballot_choices "
+                                    "BEGIN SELECT RAISE(ABORT, 'the database refused the write'); END"))
 
 
 def test_many_voters_in_one_batch_are_all_counted(client: TestClient, world: World, live_server: LiveServer,
@@ -106,19 +123,11 @@ def test_a_failed_batch_counts_none_and_tells_every_voter(client: TestClient, wo
     option = poll["options"][0]["id"]
     voters = seed_listeners(context, 6)
     requests = [({**headers, "Idempotency-Key": new_key()}, {"option_ids": [option]}) for headers in voters]
-    failing = True
-
-    def refuse_choices(connection: Any, cursor: Any, statement: str, *args: Any) -> None:
-        # The database refuses the batch's last statement: ballots and keys were already written.
-        if failing and statement.lstrip().upper().startswith("INSERT INTO BALLOT_CHOICES"):
-            raise RuntimeError("the database refused the write")
-
-    event.listen(context.engine, "before_cursor_execute", refuse_choices)
+    _refuse_choices(context, True)
     try:
         responses = _vote_together(f"{live_server.url}/api/v1/polls/{poll['id']}/votes", requests)
     finally:
-        failing = False
-        event.remove(context.engine, "before_cursor_execute", refuse_choices)
+        _refuse_choices(context, False)
     assert [response.status_code for response in responses] == [503] * len(requests)
     assert all("nothing was counted" in response.json()["detail"] for response in responses)
     assert _ballots(context, poll["id"]) == 0
