@@ -55,7 +55,11 @@ class AccountFeatures(QObject):
         if playback is not None:
             playback.episode_changed.connect(self._on_playback_episode_changed)
         window.installEventFilter(self)
-        QTimer.singleShot(INSTALL_DELAY_MS, self.install)
+        # A child timer: it dies with the window, so it never fires into a closed one.
+        self._install_timer = QTimer(self)
+        self._install_timer.setSingleShot(True)
+        self._install_timer.timeout.connect(self.install)
+        self._install_timer.start(INSTALL_DELAY_MS)
 
     # -- building ------------------------------------------------------------------------------------
     def install(self) -> None:

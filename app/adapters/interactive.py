@@ -84,6 +84,7 @@ class InteractiveAdapter(QObject):
         self._session: EpisodeSession | None = None
         self._duration_ms = 0
         self._position_ms = 0
+        self._closed = False
         self._tally_arrived.connect(self._on_live_tally)
         self._comments_arrived.connect(self._on_live_comments_changed)
         self._resynced.connect(self._on_live_resynced)
@@ -188,6 +189,7 @@ class InteractiveAdapter(QObject):
     def close(self) -> None:
         """Stop the live stream and the outbox worker (the window is closing); queued actions stay
         stored and are sent next time."""
+        self._closed = True
         session, self._session = self._session, None
         self._episode_id = None
         if session is not None:
@@ -220,7 +222,10 @@ class InteractiveAdapter(QObject):
         return episode_id, session
 
     def _ensure_outbox(self, client: ServiceClient) -> tuple[Outbox | None, OutboxWorker | None]:
-        """The signed-in account's outbox and its running worker; ``(None, None)`` when signed out."""
+        """The signed-in account's outbox and its running worker; ``(None, None)`` when signed out
+        (or once the window closed)."""
+        if self._closed:
+            return None, None
         stored = client.session
         with self._lock:
             current = self._outbox
@@ -244,6 +249,8 @@ class InteractiveAdapter(QObject):
 
     def _resume_outbox_job(self) -> None:
         """Signed in: (re)start the worker, which sends whatever an earlier run left queued."""
+        if self._closed:
+            return
         _outbox, worker = self._ensure_outbox(self._account.client())
         if worker is not None:
             worker.wake()
@@ -253,7 +260,7 @@ class InteractiveAdapter(QObject):
         episode_id, session = result
         if session is None:
             return
-        if episode_id != self._episode_id:  # the listener moved on meanwhile
+        if episode_id != self._episode_id or self._closed:  # the listener moved on, or the window closed
             self._tasks.submit(session.close)
             return
         self._session = session

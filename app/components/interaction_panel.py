@@ -140,8 +140,10 @@ class InteractionPanel(QFrame):
         self.report_button.setToolTip(self.tr("Report the selected comment to the creator"))
         self.report_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.report_menu = QMenu(self.report_button)
-        for reason in (self.tr("Spam"), self.tr("Abusive or hateful"), self.tr("Spoiler"), self.tr("Off topic")):
-            self.report_menu.addAction(reason).setData(reason)
+        # The creator's moderation queue gets the reason in English; the listener reads it translated.
+        for reason, text in (("spam", self.tr("Spam")), ("abusive or hateful", self.tr("Abusive or hateful")),
+                             ("spoiler", self.tr("Spoiler")), ("off topic", self.tr("Off topic"))):
+            self.report_menu.addAction(text).setData(reason)
         self.report_menu.triggered.connect(lambda action: self.report_selected(str(action.data())))
         self.report_button.setMenu(self.report_menu)
         comments_header.addWidget(self.refresh_comments_button)

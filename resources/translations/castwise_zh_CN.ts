@@ -1,6 +1,224 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AccountAdapter</name>
+    <message>
+        <location filename="../../app/adapters/account.py" line="148" />
+        <source>Wrong e-mail address or password.</source>
+        <translation>电子邮件地址或密码错误。</translation>
+    </message>
+    <message>
+        <location filename="../../app/adapters/account.py" line="152" />
+        <source>Too many attempts. Try again in {minutes} minutes.</source>
+        <translation>尝试次数过多。请在 {minutes} 分钟后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/adapters/account.py" line="153" />
+        <source>Too many attempts. Try again later.</source>
+        <translation>尝试次数过多。请稍后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/adapters/account.py" line="156" />
+        <source>The Castwise service at {url} cannot be reached. Check the address in Settings and your connection.</source>
+        <translation>无法连接位于 {url} 的 Castwise 服务。请检查“设置”中的地址和你的网络连接。</translation>
+    </message>
+    <message>
+        <location filename="../../app/adapters/account.py" line="158" />
+        <source>No Castwise service address is set. Enter it in Settings (Castwise service address).</source>
+        <translation>尚未设置 Castwise 服务地址。请在“设置”中填写（Castwise 服务地址）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/adapters/account.py" line="160" />
+        <source>You are signed out. Sign in to your Castwise account again.</source>
+        <translation>你已退出登录。请重新登录你的 Castwise 账户。</translation>
+    </message>
+    <message>
+        <location filename="../../app/adapters/account.py" line="164" />
+        <source>The service refused: {detail}</source>
+        <translation>服务拒绝了请求：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../app/adapters/account.py" line="168" />
+        <source>Something went wrong ({name}). Report a problem if it keeps happening.</source>
+        <translation>出现问题（{name}）。如果反复出现，请报告问题。</translation>
+    </message>
+    <message>
+        <location filename="../../app/adapters/account.py" line="191" />
+        <source>Check the form: a valid e-mail address, a username of letters, digits, - or _, and a password of at least 10 characters.</source>
+        <translation>请检查表单：有效的电子邮件地址、由字母、数字、- 或 _ 组成的用户名，以及至少 10 个字符的密码。</translation>
+    </message>
+    <message>
+        <location filename="../../app/adapters/account.py" line="193" />
+        <source>That e-mail address or username already has an account. Sign in instead.</source>
+        <translation>该电子邮件地址或用户名已有账户。请直接登录。</translation>
+    </message>
+    <message>
+        <location filename="../../app/adapters/account.py" line="251" />
+        <source>no longer among your purchases</source>
+        <translation>已不在你的购买项目中</translation>
+    </message>
+    <message>
+        <location filename="../../app/adapters/account.py" line="262" />
+        <source>{added} premium shows added, {kept} already here, {ended} no longer available.</source>
+        <translation>已添加 {added} 个付费节目，{kept} 个已存在，{ended} 个不再可用。</translation>
+    </message>
+</context>
+<context>
+    <name>AccountDialog</name>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="47" />
+        <source>Castwise account</source>
+        <translation>Castwise 账户</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="60" />
+        <location filename="../../app/components/account_dialog.py" line="65" />
+        <source>E-mail address or username</source>
+        <translation>电子邮件地址或用户名</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="63" />
+        <location filename="../../app/components/account_dialog.py" line="66" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="67" />
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="70" />
+        <source>Create an account…</source>
+        <translation>创建账户…</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="79" />
+        <location filename="../../app/components/account_dialog.py" line="85" />
+        <source>E-mail address</source>
+        <translation>电子邮件地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="81" />
+        <location filename="../../app/components/account_dialog.py" line="86" />
+        <source>Username</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="84" />
+        <location filename="../../app/components/account_dialog.py" line="87" />
+        <source>Password (at least 10 characters)</source>
+        <translation>密码（至少 10 个字符）</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="88" />
+        <source>Create account</source>
+        <translation>创建账户</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="90" />
+        <source>I already have an account</source>
+        <translation>我已有账户</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="101" />
+        <location filename="../../app/components/account_dialog.py" line="103" />
+        <source>Purchases</source>
+        <translation>已购项目</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="107" />
+        <source>Restore purchases</source>
+        <translation>恢复购买</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="108" />
+        <source>Subscribe on this computer to every premium show you bought</source>
+        <translation>在这台电脑上订阅你购买的所有付费节目</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="110" />
+        <source>Sign out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="118" />
+        <source>Account messages</source>
+        <translation>账户消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="142" />
+        <source>Enter your e-mail address (or username) and password.</source>
+        <translation>请输入你的电子邮件地址（或用户名）和密码。</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="152" />
+        <source>Fill in an e-mail address, a username and a password.</source>
+        <translation>请填写电子邮件地址、用户名和密码。</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="162" />
+        <source>Restoring purchases…</source>
+        <translation>正在恢复购买…</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="167" />
+        <source>Castwise service: {url}</source>
+        <translation>Castwise 服务：{url}</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="173" />
+        <source>Signed in as {name}</source>
+        <translation>已登录为 {name}</translation>
+    </message>
+</context>
+<context>
+    <name>AccountFeatures</name>
+    <message>
+        <location filename="../../app/interactive_link.py" line="47" />
+        <source>&amp;Account</source>
+        <translation>账户(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../app/interactive_link.py" line="53" />
+        <source>Account and purchases…</source>
+        <translation>账户与购买…</translation>
+    </message>
+    <message>
+        <location filename="../../app/interactive_link.py" line="186" />
+        <source>Your vote counted.</source>
+        <translation>你的投票已计入。</translation>
+    </message>
+    <message>
+        <location filename="../../app/interactive_link.py" line="187" />
+        <source>Your answer reached the creator.</source>
+        <translation>你的回答已送达创作者。</translation>
+    </message>
+    <message>
+        <location filename="../../app/interactive_link.py" line="188" />
+        <source>Your comment was posted.</source>
+        <translation>你的评论已发布。</translation>
+    </message>
+    <message>
+        <location filename="../../app/interactive_link.py" line="189" />
+        <source>Thank you: the creator will look at this comment.</source>
+        <translation>谢谢：创作者会查看这条评论。</translation>
+    </message>
+    <message>
+        <location filename="../../app/interactive_link.py" line="192" />
+        <source>Your comment waits for the creator's approval.</source>
+        <translation>你的评论正在等待创作者审核。</translation>
+    </message>
+</context>
+<context>
+    <name>CommentsModel</name>
+    <message>
+        <location filename="../../app/components/interaction_comments.py" line="52" />
+        <source>{author} (creator)</source>
+        <translation>{author}（创作者）</translation>
+    </message>
+</context>
+<context>
     <name>DownloadListModel</name>
     <message>
         <location filename="../../app/models/downloads.py" line="35" />
@@ -272,181 +490,367 @@
     </message>
 </context>
 <context>
+    <name>InteractionPanel</name>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="78" />
+        <location filename="../../app/components/interaction_panel.py" line="183" />
+        <source>Polls and comments</source>
+        <translation>投票和评论</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="83" />
+        <source>Poll or question</source>
+        <translation>投票或问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="88" />
+        <source>Polls and questions appear here when the episode reaches them.</source>
+        <translation>播放到投票和问题的时刻时，它们会显示在这里。</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="97" />
+        <location filename="../../app/components/interaction_panel.py" line="225" />
+        <source>Vote</source>
+        <translation>投票</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="110" />
+        <source>Your answer</source>
+        <translation>你的回答</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="111" />
+        <source>Your answer (only the creator sees it)</source>
+        <translation>你的回答（只有创作者能看到）</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="113" />
+        <source>The creator may publish my answer</source>
+        <translation>允许创作者公开我的回答</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="114" />
+        <source>Send answer</source>
+        <translation>发送回答</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="124" />
+        <source>Voting, answering and commenting need a Castwise account. You can read the comments without one.</source>
+        <translation>投票、回答和评论需要 Castwise 账户。没有账户也可以阅读评论。</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="126" />
+        <source>Sign in…</source>
+        <translation>登录…</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="134" />
+        <location filename="../../app/components/interaction_panel.py" line="153" />
+        <source>Comments near this moment</source>
+        <translation>此刻附近的评论</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="136" />
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="139" />
+        <source>Report…</source>
+        <translation>举报…</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="140" />
+        <source>Report the selected comment to the creator</source>
+        <translation>向创作者举报所选评论</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="144" />
+        <source>Spam</source>
+        <translation>垃圾信息</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="144" />
+        <source>Abusive or hateful</source>
+        <translation>辱骂或仇恨内容</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="145" />
+        <source>Spoiler</source>
+        <translation>剧透</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="145" />
+        <source>Off topic</source>
+        <translation>离题</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="161" />
+        <source>Your comment</source>
+        <translation>你的评论</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="162" />
+        <source>Comment on this moment</source>
+        <translation>评论此刻</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="172" />
+        <source>Poll and comment messages</source>
+        <translation>投票和评论消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="199" />
+        <source>Comment at {time}</source>
+        <translation>在 {time} 评论</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="203" />
+        <location filename="../../app/components/interaction_panel.py" line="216" />
+        <source>Poll</source>
+        <translation>投票</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="225" />
+        <location filename="../../app/components/interaction_panel.py" line="274" />
+        <source>Voted</source>
+        <translation>已投票</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="229" />
+        <source>This poll is closed.</source>
+        <translation>此投票已结束。</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="239" />
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="282" />
+        <source>Choose an option first.</source>
+        <translation>请先选择一个选项。</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="285" />
+        <source>Your vote is on its way.</source>
+        <translation>你的投票正在发送。</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="291" />
+        <source>Write an answer first.</source>
+        <translation>请先写下回答。</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="294" />
+        <source>Your answer is on its way.</source>
+        <translation>你的回答正在发送。</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="302" />
+        <source>Your comment is on its way.</source>
+        <translation>你的评论正在发送。</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="334" />
+        <source>{option}: {votes} votes</source>
+        <translation>{option}：{votes} 票</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="337" />
+        <source>{total} votes in all</source>
+        <translation>共 {total} 票</translation>
+    </message>
+</context>
+<context>
+    <name>InteractiveAdapter</name>
+    <message>
+        <location filename="../../app/adapters/interactive.py" line="314" />
+        <source>Not sent: {reason}</source>
+        <translation>未发送：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/adapters/interactive.py" line="316" />
+        <source>Sign in to send your votes, answers and comments.</source>
+        <translation>登录后才能发送你的投票、回答和评论。</translation>
+    </message>
+</context>
+<context>
     <name>LibraryPage</name>
     <message>
-        <location filename="../../app/pages/library.py" line="88" />
+        <location filename="../../app/pages/library.py" line="93" />
         <source>Welcome to Castwise</source>
         <translation>欢迎使用 Castwise</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="89" />
+        <location filename="../../app/pages/library.py" line="94" />
         <source>Subscribe to a podcast by its feed address, import your subscriptions from another app as OPML, or find shows in Search.</source>
         <translation>通过订阅源地址订阅播客，以 OPML 从其他应用导入订阅，或在“搜索”中查找节目。</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="91" />
+        <location filename="../../app/pages/library.py" line="96" />
         <source>Subscribe by URL…</source>
         <translation>通过 URL 订阅…</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="94" />
+        <location filename="../../app/pages/library.py" line="99" />
         <source>Import OPML…</source>
         <translation>导入 OPML…</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="107" />
+        <location filename="../../app/pages/library.py" line="112" />
         <source>Subscribe by URL</source>
         <translation>通过 URL 订阅</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="108" />
+        <location filename="../../app/pages/library.py" line="113" />
         <source>Import OPML</source>
         <translation>导入 OPML</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="109" />
+        <location filename="../../app/pages/library.py" line="114" />
         <source>Refresh all podcasts</source>
         <translation>刷新所有播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="110" />
-        <location filename="../../app/pages/library.py" line="361" />
+        <location filename="../../app/pages/library.py" line="115" />
+        <location filename="../../app/pages/library.py" line="381" />
         <source>Unsubscribe</source>
         <translation>取消订阅</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="113" />
+        <location filename="../../app/pages/library.py" line="118" />
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="115" />
+        <location filename="../../app/pages/library.py" line="120" />
         <source>Show podcasts as a grid</source>
         <translation>以网格显示播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="118" />
+        <location filename="../../app/pages/library.py" line="123" />
         <source>Sort podcasts</source>
         <translation>播客排序</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="119" />
+        <location filename="../../app/pages/library.py" line="124" />
         <source>A–Z</source>
         <translation>按名称</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="120" />
+        <location filename="../../app/pages/library.py" line="125" />
         <source>New episodes</source>
         <translation>新单集数</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="129" />
+        <location filename="../../app/pages/library.py" line="134" />
         <source>Refresh progress</source>
         <translation>刷新进度</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="133" />
+        <location filename="../../app/pages/library.py" line="138" />
         <source>All new episodes</source>
         <translation>所有新单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="143" />
+        <location filename="../../app/pages/library.py" line="148" />
         <source>Podcasts</source>
         <translation>播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="159" />
-        <location filename="../../app/pages/library.py" line="160" />
+        <location filename="../../app/pages/library.py" line="164" />
+        <location filename="../../app/pages/library.py" line="165" />
         <source>Filter episodes</source>
         <translation>筛选单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="164" />
+        <location filename="../../app/pages/library.py" line="169" />
         <source>Show episodes</source>
         <translation>显示单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="166" />
+        <location filename="../../app/pages/library.py" line="171" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="167" />
+        <location filename="../../app/pages/library.py" line="172" />
         <source>Unplayed</source>
         <translation>未播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="168" />
+        <location filename="../../app/pages/library.py" line="173" />
         <source>In progress</source>
         <translation>收听中</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="169" />
+        <location filename="../../app/pages/library.py" line="174" />
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="170" />
+        <location filename="../../app/pages/library.py" line="175" />
         <source>Played</source>
         <translation>已播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="185" />
+        <location filename="../../app/pages/library.py" line="190" />
         <source>Episodes</source>
         <translation>单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="264" />
+        <location filename="../../app/pages/library.py" line="277" />
         <source>Refreshing %v of %m</source>
         <translation>正在刷新 %v / %m</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="273" />
+        <location filename="../../app/pages/library.py" line="286" />
         <source>{title}: {error}</source>
         <translation>{title}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="342" />
+        <location filename="../../app/pages/library.py" line="358" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="343" />
+        <location filename="../../app/pages/library.py" line="359" />
         <source>Add to Up Next</source>
         <translation>加入待播</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="344" />
+        <location filename="../../app/pages/library.py" line="360" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="346" />
+        <location filename="../../app/pages/library.py" line="366" />
         <source>Mark as played</source>
         <translation>标记为已播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="347" />
+        <location filename="../../app/pages/library.py" line="367" />
         <source>Mark as unplayed</source>
         <translation>标记为未播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="355" />
+        <location filename="../../app/pages/library.py" line="375" />
         <source>Playback speed for this show…</source>
         <translation>本节目的播放速度…</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="356" />
+        <location filename="../../app/pages/library.py" line="376" />
         <source>Auto-download new episodes</source>
         <translation>自动下载新单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="387" />
+        <location filename="../../app/pages/library.py" line="407" />
         <source>{count} episodes</source>
         <translation>{count} 个单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="388" />
+        <location filename="../../app/pages/library.py" line="408" />
         <source>{shown} of {total} episodes</source>
         <translation>{shown} / {total} 个单集</translation>
     </message>
@@ -454,269 +858,288 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="124" />
+        <location filename="../../app/main_window.py" line="127" />
         <source>Library</source>
         <translation>资料库</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="125" />
+        <location filename="../../app/main_window.py" line="128" />
         <source>Up Next</source>
         <translation>待播</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="126" />
+        <location filename="../../app/main_window.py" line="129" />
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="127" />
+        <location filename="../../app/main_window.py" line="130" />
         <source>For You</source>
         <translation>为你推荐</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="128" />
+        <location filename="../../app/main_window.py" line="131" />
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="129" />
+        <location filename="../../app/main_window.py" line="132" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="139" />
+        <location filename="../../app/main_window.py" line="142" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="140" />
+        <location filename="../../app/main_window.py" line="143" />
         <source>Subscribe by URL…</source>
         <translation>通过 URL 订阅…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="141" />
+        <location filename="../../app/main_window.py" line="144" />
         <source>Import OPML…</source>
         <translation>导入 OPML…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="142" />
+        <location filename="../../app/main_window.py" line="145" />
         <source>Export OPML…</source>
         <translation>导出 OPML…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="143" />
+        <location filename="../../app/main_window.py" line="146" />
         <source>Refresh all podcasts</source>
         <translation>刷新所有播客</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="145" />
+        <location filename="../../app/main_window.py" line="148" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="146" />
+        <location filename="../../app/main_window.py" line="149" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="147" />
+        <location filename="../../app/main_window.py" line="150" />
         <source>Report a problem…</source>
         <translation>报告问题…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="265" />
+        <location filename="../../app/main_window.py" line="268" />
         <source>Added to Up Next.</source>
         <translation>已加入待播。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="267" />
+        <location filename="../../app/main_window.py" line="270" />
         <source>Already in Up Next.</source>
         <translation>已在待播列表中。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="277" />
+        <location filename="../../app/main_window.py" line="280" />
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="283" />
+        <location filename="../../app/main_window.py" line="286" />
         <source>Subscribing to {url}…</source>
         <translation>正在订阅 {url}…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="325" />
+        <location filename="../../app/main_window.py" line="328" />
         <source>Importing {name}…</source>
         <translation>正在导入 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="342" />
+        <location filename="../../app/main_window.py" line="345" />
         <source>Subscribe</source>
         <translation>订阅</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="342" />
+        <location filename="../../app/main_window.py" line="345" />
         <source>Feed address (URL):</source>
         <translation>订阅源地址（URL）：</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="348" />
+        <location filename="../../app/main_window.py" line="351" />
         <source>Import subscriptions</source>
         <translation>导入订阅</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="348" />
-        <location filename="../../app/main_window.py" line="366" />
+        <location filename="../../app/main_window.py" line="351" />
+        <location filename="../../app/main_window.py" line="369" />
         <source>OPML files (*.opml *.xml);;All files (*)</source>
         <translation>OPML 文件 (*.opml *.xml);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="358" />
+        <location filename="../../app/main_window.py" line="361" />
         <source>Exported {count} podcasts ({private} private feeds left out).</source>
         <translation>已导出 {count} 个播客（未包含 {private} 个私有订阅）。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="366" />
+        <location filename="../../app/main_window.py" line="369" />
         <source>Export subscriptions</source>
         <translation>导出订阅</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="396" />
+        <location filename="../../app/main_window.py" line="399" />
         <source>Refreshed {count} podcasts: {new} new episodes, {failed} failed.</source>
         <translation>已刷新 {count} 个播客：{new} 个新单集，{failed} 个失败。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="403" />
+        <location filename="../../app/main_window.py" line="406" />
         <source>Unsubscribed from {title}.</source>
         <translation>已取消订阅 {title}。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="410" />
+        <location filename="../../app/main_window.py" line="413" />
         <source>Imported {count} podcasts ({failed} failed).</source>
         <translation>已导入 {count} 个播客（{failed} 个失败）。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="422" />
+        <location filename="../../app/main_window.py" line="425" />
         <source>This episode has nothing to play.</source>
         <translation>此单集没有可播放的内容。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="470" />
+        <location filename="../../app/main_window.py" line="473" />
         <source>The transcript could not be loaded: {error}</source>
         <translation>无法加载文字稿：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="498" />
+        <location filename="../../app/main_window.py" line="501" />
         <source>Directory search is not available.</source>
         <translation>目录搜索不可用。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="524" />
+        <location filename="../../app/main_window.py" line="527" />
         <source>Download finished.</source>
         <translation>下载完成。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="537" />
+        <location filename="../../app/main_window.py" line="540" />
         <source>{title}: {message}</source>
         <translation>{title}：{message}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="538" />
+        <location filename="../../app/main_window.py" line="541" />
         <source>{title}: {new} new episodes</source>
         <translation>{title}：{new} 个新单集</translation>
     </message>
 </context>
 <context>
+    <name>NewEpisodeNotifier</name>
+    <message>
+        <location filename="../../app/desktop/notifications.py" line="87" />
+        <source>{count} new episodes</source>
+        <translation>{count} 个新单集</translation>
+    </message>
+</context>
+<context>
     <name>NowPlayingBar</name>
     <message>
-        <location filename="../../app/components/now_playing.py" line="64" />
+        <location filename="../../app/components/now_playing.py" line="72" />
         <source>Position</source>
         <translation>播放位置</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="68" />
+        <location filename="../../app/components/now_playing.py" line="76" />
         <source>Time elapsed</source>
         <translation>已播放时间</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="70" />
+        <location filename="../../app/components/now_playing.py" line="78" />
         <source>Time remaining</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="78" />
-        <source>Chapter marks</source>
-        <translation>章节标记</translation>
+        <location filename="../../app/components/now_playing.py" line="86" />
+        <source>Chapters, polls and comments</source>
+        <translation>章节、投票和评论</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="88" />
+        <location filename="../../app/components/now_playing.py" line="96" />
         <source>Episode playing</source>
         <translation>正在播放的单集</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="91" />
+        <location filename="../../app/components/now_playing.py" line="99" />
         <source>Chapter playing</source>
         <translation>当前章节</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="97" />
+        <location filename="../../app/components/now_playing.py" line="105" />
         <source>Skip back</source>
         <translation>后退</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="99" />
-        <location filename="../../app/components/now_playing.py" line="182" />
+        <location filename="../../app/components/now_playing.py" line="107" />
+        <location filename="../../app/components/now_playing.py" line="216" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="101" />
+        <location filename="../../app/components/now_playing.py" line="109" />
         <source>Skip forward</source>
         <translation>快进</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="108" />
-        <location filename="../../app/components/now_playing.py" line="109" />
+        <location filename="../../app/components/now_playing.py" line="116" />
+        <location filename="../../app/components/now_playing.py" line="117" />
+        <source>Polls and comments</source>
+        <translation>投票和评论</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/now_playing.py" line="118" />
+        <source>Show the polls, questions and comments of this episode</source>
+        <translation>显示本集的投票、问题和评论</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/now_playing.py" line="126" />
+        <location filename="../../app/components/now_playing.py" line="127" />
         <source>Playback speed</source>
         <translation>播放速度</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="116" />
+        <location filename="../../app/components/now_playing.py" line="134" />
         <source>Sleep timer</source>
         <translation>睡眠定时</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="120" />
+        <location filename="../../app/components/now_playing.py" line="138" />
         <source>In {minutes} minutes</source>
         <translation>{minutes} 分钟后</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="121" />
+        <location filename="../../app/components/now_playing.py" line="139" />
         <source>At the end of the episode</source>
         <translation>本集结束时</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="122" />
+        <location filename="../../app/components/now_playing.py" line="140" />
         <source>At the end of the chapter</source>
         <translation>本章结束时</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="123" />
+        <location filename="../../app/components/now_playing.py" line="141" />
         <source>Off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="135" />
-        <location filename="../../app/components/now_playing.py" line="136" />
+        <location filename="../../app/components/now_playing.py" line="153" />
+        <location filename="../../app/components/now_playing.py" line="154" />
         <source>Volume</source>
         <translation>音量</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="158" />
+        <location filename="../../app/components/now_playing.py" line="177" />
         <source>Nothing playing</source>
         <translation>未在播放</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="182" />
+        <location filename="../../app/components/now_playing.py" line="216" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
@@ -737,7 +1160,7 @@
 <context>
     <name>PodcastListModel</name>
     <message>
-        <location filename="../../app/models/podcasts.py" line="82" />
+        <location filename="../../app/models/podcasts.py" line="125" />
         <source>Last refresh failed: {error}</source>
         <translation>上次刷新失败：{error}</translation>
     </message>
@@ -778,6 +1201,29 @@
         <location filename="../../app/podcast_options.py" line="79" />
         <source>New episodes of {title} will no longer be downloaded automatically.</source>
         <translation>{title} 的新单集将不再自动下载。</translation>
+    </message>
+</context>
+<context>
+    <name>PurchasesModel</name>
+    <message>
+        <location filename="../../app/components/account_purchases.py" line="60" />
+        <source>subscribed on this computer</source>
+        <translation>已在这台电脑上订阅</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_purchases.py" line="62" />
+        <source>bought; use Restore purchases to subscribe here</source>
+        <translation>已购买；使用“恢复购买”在此订阅</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_purchases.py" line="63" />
+        <source>access ended ({reason})</source>
+        <translation>访问已结束（{reason}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_purchases.py" line="63" />
+        <source>no longer among your purchases</source>
+        <translation>已不在你的购买项目中</translation>
     </message>
 </context>
 <context>

@@ -193,3 +193,36 @@ def test_purchases_model_passes_the_model_tester(qtmodeltester) -> None:
     qtmodeltester.check(model, force_py=True)
     assert [model.index(row, 0).data(PurchaseRole.STATE) for row in range(3)] == ["subscribed", "available", "ended"]
     assert model.index(2, 0).data() == "Zeta Talks — access ended (refunded)"
+
+
+def test_start_up_loads_neither_the_account_nor_the_interactive_client(castwise_home) -> None:  # type: ignore[no-untyped-def]
+    """Until the window is up (and a few seconds after), nothing of account/ or interactive/ is
+    imported, so nothing can contact the service; the Account menu is there all the same."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv)
+from app.bootstrap import build
+from player.null_engine import NullEngine
+application = build(engine=NullEngine(), log_to_file=False)
+window = application.window
+window.show()
+window.load(refresh=False)
+for _ in range(20):
+    app.processEvents()
+print([action.text() for action in window.menuBar().actions()])
+print(sorted(name for name in sys.modules if name.split(".")[0] in ("account", "interactive")))
+application.close()
+"""
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "CASTWISE_SERVICE_URL": "http://127.0.0.1:9"}
+    result = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True,
+                            timeout=120, cwd=Path(__file__).resolve().parents[2], check=False)
+    assert result.returncode == 0, result.stderr
+    menus, loaded = result.stdout.strip().splitlines()[-2:]
+    assert menus == "['&File', '&Account', '&Help']"
+    assert loaded == "[]"
