@@ -12,7 +12,7 @@ import hashlib
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QImage, QPixmap
 
 from app.tasks import TaskRunner
@@ -40,6 +40,7 @@ class ArtworkLoader(QObject):
         self._pixmaps: dict[str, QPixmap] = {}
         self._pending: set[str] = set()
         self._failed: set[str] = set()
+        self._queued: list[str] = []
 
     def cached(self, url: str) -> QPixmap | None:
         return self._pixmaps.get(url)
@@ -52,11 +53,21 @@ class ArtworkLoader(QObject):
             self.artwork_ready.emit(url, self._pixmaps[url])
             return
         self._pending.add(url)
-        self._tasks.submit(
-            load_image, url, self._cache_dir,
-            on_result=lambda image, url=url: self._on_image_loaded(url, image),
-            on_error=lambda error, url=url: self._on_image_failed(url, error),
-        )
+        # Requests come from rows being drawn: the loads start on the next event-loop turn, once
+        # the frame is painted, so the workers do not compete with the painting for the
+        # interpreter.
+        if not self._queued:
+            QTimer.singleShot(0, self._start_queued)
+        self._queued.append(url)
+
+    def _start_queued(self) -> None:
+        queued, self._queued = self._queued, []
+        for url in queued:
+            self._tasks.submit(
+                load_image, url, self._cache_dir,
+                on_result=lambda image, url=url: self._on_image_loaded(url, image),
+                on_error=lambda error, url=url: self._on_image_failed(url, error),
+            )
 
     def _on_image_loaded(self, url: str, image: QImage) -> None:
         self._pending.discard(url)

@@ -122,9 +122,11 @@ class LibraryCatalog:
             ]
 
     def episodes(
-        self, podcast_id: int | None = None, *, unplayed_only: bool = False, limit: int | None = None
+        self, podcast_id: int | None = None, *, unplayed_only: bool = False, limit: int | None = None,
+        offset: int = 0,
     ) -> list[EpisodeRow]:
-        """One podcast's episodes, or every podcast's (``None``); newest first, at most ``limit``."""
+        """One podcast's episodes, or every podcast's (``None``); newest first, at most ``limit``,
+        skipping the first ``offset`` (the window reads a first screenful, then the rest)."""
         clauses, parameters = [], []
         if podcast_id is not None:
             clauses.append("e.podcast_id = ?")
@@ -133,8 +135,10 @@ class LibraryCatalog:
             clauses.append("COALESCE(s.played, 0) = 0")
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         sql = f"SELECT {_EPISODE_COLUMNS} {_EPISODE_FROM} {where} ORDER BY e.published DESC"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
+        # e.id breaks ties in the date, so a list read in two parts has no row twice or missing.
+        sql += ", e.id DESC"
+        if limit is not None or offset:
+            sql += f" LIMIT {int(limit) if limit is not None else -1} OFFSET {max(0, int(offset))}"
         with self._library.engine.connect() as connection:
             return [_episode_row(tuple(row)) for row in connection.exec_driver_sql(sql, tuple(parameters))]
 

@@ -118,6 +118,26 @@ class EpisodeListModel(QAbstractTableModel):
         self._visible = self._compute_visible()
         self.endResetModel()
 
+    def append_rows(self, rows: Sequence[EpisodeRow]) -> None:
+        """Add rows after those there already: the rest of a list read in two parts (a first
+        screenful at once, the rest after it). When the new rows sort after the shown ones (the
+        list is read in its display order) they are inserted at the end, so the listener's scroll
+        position and selection stay as they were; otherwise the rows are laid out anew."""
+        if not rows:
+            return
+        self._rows.extend(rows)
+        self._folded_titles.extend(f"{row.title}\n{row.podcast_title}".casefold() for row in rows)
+        self._order_cache = None
+        shown = self._visible
+        visible = self._compute_visible()
+        if visible[: len(shown)] == shown:
+            if len(visible) > len(shown):
+                self.beginInsertRows(QModelIndex(), len(shown), len(visible) - 1)
+                self._visible = visible
+                self.endInsertRows()
+            return
+        self._relayout()
+
     def update_row(self, row: EpisodeRow) -> None:
         """Replace the row with the same episode id (played, downloaded, rated)."""
         for source, existing in enumerate(self._rows):
@@ -200,6 +220,11 @@ class EpisodeListModel(QAbstractTableModel):
         if not 0 <= column < len(EpisodeColumn):
             return
         self._sort_column, self._sort_order = EpisodeColumn(column), order
+        self._relayout()
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _relayout(self) -> None:
+        """Recompute the visible order, keeping persistent indexes (selection, current row)."""
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         kept = [(index, self._visible[index.row()]) for index in persistent]
@@ -212,7 +237,6 @@ class EpisodeListModel(QAbstractTableModel):
             )
         self.layoutChanged.emit()
 
-    # -- helpers ------------------------------------------------------------------------------
     def _describe_state(self, row: EpisodeRow) -> str:
         if row.media_kind in self._kind_text:
             return self._kind_text[row.media_kind]

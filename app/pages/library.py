@@ -36,6 +36,10 @@ from app.widgets.empty_state import EmptyState
 ALL_NEW_LIMIT = 5_000
 """"All new episodes" lists at most this many of the newest unplayed episodes."""
 
+FIRST_PART_ROWS = 100
+"""An episode list is read in two parts: this many rows (more than a screenful) show at once, the
+rest follows behind them without moving what the listener sees."""
+
 FILTER_DELAY_MS = 120
 """Typing pauses this long before the episode list filters (one pass per word, not per key)."""
 
@@ -80,6 +84,7 @@ class LibraryPage(QWidget):
         self._setup_ui()
         if artwork is not None:
             artwork.artwork_ready.connect(self.podcast_model.set_artwork)
+            self.podcast_model.artwork_wanted.connect(artwork.request)
 
     def _setup_ui(self) -> None:
         self._stack = QStackedLayout(self)
@@ -248,13 +253,21 @@ class LibraryPage(QWidget):
         podcast_id = self._current_podcast
         # One podcast's list does not need a podcast column; "all new" does.
         self.episode_view.setColumnHidden(EpisodeColumn.PODCAST, podcast_id is not None)
+        limit = ALL_NEW_LIMIT if podcast_id is None else None
+
+        def first_part_loaded(rows: list[EpisodeRow]) -> None:
+            self._on_episodes_loaded(rows)
+            if len(rows) == FIRST_PART_ROWS:  # there may be more: read them behind the first screen
+                self._tasks.submit(
+                    self._catalog.episodes, podcast_id, unplayed_only=podcast_id is None,
+                    limit=None if limit is None else limit - FIRST_PART_ROWS, offset=FIRST_PART_ROWS,
+                    key="library.episodes", on_result=self._on_more_episodes_loaded,
+                )
+
+        # The same key: a podcast chosen meanwhile makes both parts of this one stale.
         self._tasks.submit(
-            self._catalog.episodes,
-            podcast_id,
-            unplayed_only=podcast_id is None,
-            limit=ALL_NEW_LIMIT if podcast_id is None else None,
-            key="library.episodes",
-            on_result=self._on_episodes_loaded,
+            self._catalog.episodes, podcast_id, unplayed_only=podcast_id is None, limit=FIRST_PART_ROWS,
+            key="library.episodes", on_result=first_part_loaded,
         )
 
     def set_refresh_progress(self, done: int, total: int) -> None:
@@ -282,13 +295,14 @@ class LibraryPage(QWidget):
     def _on_podcasts_loaded(self, rows: list[PodcastRow]) -> None:
         self.podcast_model.set_rows(rows)
         self._stack.setCurrentIndex(1 if rows else 0)  # a new listener sees how to begin
-        if self._artwork is not None:
-            for row in rows:
-                self._artwork.request(row.image_url)
         self._show_errors()
 
     def _on_episodes_loaded(self, rows: list[EpisodeRow]) -> None:
         self.episode_model.set_rows(rows)
+        self._show_count()
+
+    def _on_more_episodes_loaded(self, rows: list[EpisodeRow]) -> None:
+        self.episode_model.append_rows(rows)
         self._show_count()
 
     def _on_filter_timer_timeout(self) -> None:

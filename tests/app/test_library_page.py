@@ -201,3 +201,33 @@ def test_a_bad_address_gets_a_clear_message_and_changes_nothing(qtbot, app_windo
     window.library_page.reload()
     qtbot.wait(300)
     assert window.library_page.podcast_model.rowCount() == 0
+
+
+def test_a_long_podcast_shows_every_episode_read_in_two_parts(qtbot, app_window, http_server) -> None:
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    from app.models.episodes import EpisodeRole
+    from app.pages.library import FIRST_PART_ROWS
+
+    count = FIRST_PART_ROWS + 150
+    newest = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    items = "".join(
+        f"<item><title>Part {n:03d}</title><guid>part-{n}</guid>"
+        f"<pubDate>{format_datetime(newest - timedelta(days=n))}</pubDate>"
+        f'<enclosure url="{http_server.url(f"/{n}.mp3")}" type="audio/mpeg" length="1000"/></item>'
+        for n in range(count)
+    )
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Long Show</title>{items}</channel></rss>'
+    http_server.add("/long.xml", Resource(body=feed.encode(), content_type="application/rss+xml"))
+    window = app_window.window
+    page = window.library_page
+    wait_for_message(qtbot, window, "new episodes", lambda: window.subscribe(http_server.url("/long.xml")))
+    qtbot.waitUntil(lambda: page.podcast_model.rowCount() == 1, timeout=10_000)
+    page.show_podcast(page.podcast_model.data(page.podcast_model.index(0, 0), PodcastRole.PODCAST_ID))
+    qtbot.waitUntil(lambda: page.episode_model.rowCount() == count, timeout=10_000)
+    model = page.episode_model
+    titles = [model.data(model.index(r, 0)) for r in range(count)]
+    assert titles == [f"Part {n:03d}" for n in range(count)]  # newest first, none twice, none missing
+    assert page.count_label.text() == f"{count} episodes"
+    assert len({model.data(model.index(r, 0), EpisodeRole.EPISODE_ID) for r in range(count)}) == count

@@ -126,3 +126,69 @@ def test_download_model_upserts_progress(qtmodeltester) -> None:
     assert model.data(model.index(0, 0), DownloadRole.PROGRESS_PERCENT) == 75
     model.remove(9)
     assert model.rowCount() == 0
+
+
+def test_episode_list_read_in_two_parts_keeps_what_the_listener_sees(qtmodeltester) -> None:
+    rows = sorted(episodes(300), key=lambda row: -(row.published_s or 0))  # as the library reads them
+    model = EpisodeListModel()
+    model.set_rows(rows[:100])
+    qtmodeltester.check(model, force_py=True)
+    from PySide6.QtCore import QPersistentModelIndex
+
+    selected = QPersistentModelIndex(model.index(5, 0))
+    chosen = model.data(selected, EpisodeRole.EPISODE_ID)
+    inserted: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    model.append_rows(rows[100:])
+    assert inserted == [(100, 299)]  # added below, nothing above moved
+    assert selected.row() == 5 and model.data(selected, EpisodeRole.EPISODE_ID) == chosen
+    assert [model.row_at(r).episode_id for r in range(300)] == [row.episode_id for row in rows]
+
+
+def test_episode_rest_merges_into_another_sort_order_keeping_the_selection() -> None:
+    rows = sorted(episodes(60), key=lambda row: -(row.published_s or 0))
+    model = EpisodeListModel()
+    model.set_rows(rows[:20])
+    model.sort(EpisodeColumn.TITLE, Qt.SortOrder.AscendingOrder)
+    from PySide6.QtCore import QPersistentModelIndex
+
+    selected = QPersistentModelIndex(model.index(3, 0))
+    chosen = model.data(selected, EpisodeRole.EPISODE_ID)
+    model.append_rows(rows[20:])
+    titles = [model.row_at(r).title for r in range(model.rowCount())]
+    assert titles == sorted(titles, key=str.casefold) and len(titles) == 60
+    assert model.data(selected, EpisodeRole.EPISODE_ID) == chosen  # the selection followed its episode
+
+
+def test_podcast_artwork_is_asked_only_for_rows_on_screen(qtbot) -> None:
+    from PySide6.QtWidgets import QListView
+
+    model = PodcastListModel()
+    model.set_rows([PodcastRow(n, f"Show {n:03d}", image_url=f"http://127.0.0.1:9/{n}.png") for n in range(300)])
+    asked: list[str] = []
+    model.artwork_wanted.connect(asked.append)
+    view = QListView()
+    view.setUniformItemSizes(True)
+    view.setModel(model)
+    view.resize(200, 300)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: "http://127.0.0.1:9/0.png" in asked)
+    assert 0 < len(asked) < 60  # a screenful, not the 300 shows of the library
+    view.scrollToBottom()
+    qtbot.waitUntil(lambda: "http://127.0.0.1:9/299.png" in asked)
+    assert len(asked) == len(set(asked))  # each image asked for once
+
+
+def test_podcast_sort_by_new_episodes_keeps_the_selection(qtbot) -> None:
+    from PySide6.QtCore import QPersistentModelIndex
+
+    model = PodcastListModel()
+    model.set_rows([PodcastRow(1, "zebra talk", new_count=1), PodcastRow(2, "Apple Hour", new_count=5),
+                    PodcastRow(3, "mango minutes", new_count=0)])
+    selected = QPersistentModelIndex(model.index(2, 0))  # zebra talk
+    model.sort_by("new")
+    assert [model.data(model.index(r, 0), PodcastRole.PODCAST_ID) for r in range(3)] == [2, 1, 3]
+    assert model.data(selected, PodcastRole.PODCAST_ID) == 1 and selected.row() == 1
+    model.set_rows(model.rows())  # a reload keeps the chosen order
+    assert [model.data(model.index(r, 0), PodcastRole.PODCAST_ID) for r in range(3)] == [2, 1, 3]
