@@ -91,6 +91,7 @@ class AccountFeatures(QObject):
     def _connect(self, account: AccountAdapter, interactive: InteractiveAdapter, panel: InteractionPanel) -> None:
         account.status_changed.connect(self._on_account_status_changed)
         account.library_changed.connect(self._window.library_page.reload)
+        account.access_ended.connect(self._on_account_access_ended)
         interactive.episode_cleared.connect(self._on_interactive_episode_cleared)
         interactive.episode_loaded.connect(self._on_interactive_episode_loaded)
         interactive.timeline_changed.connect(self._on_interactive_timeline_changed)
@@ -151,6 +152,10 @@ class AccountFeatures(QObject):
     def _on_account_status_changed(self, status: AccountStatus | None) -> None:
         if self.panel is not None:
             self.panel.set_signed_in(status is not None)
+
+    def _on_account_access_ended(self, title: str) -> None:
+        self._window.show_message(self.tr("Your access to {title} ended; it is no longer refreshed.").format(
+            title=title))
 
     def _on_interactive_episode_cleared(self) -> None:
         self._window.now_playing.set_interactions([], [])

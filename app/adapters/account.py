@@ -1,6 +1,11 @@
 """The Castwise account for the window: sign in, create an account, sign out, list purchases and
 restore them, as Qt signals.
 
+While signed in, the account's live stream (:class:`account.live.AccountLive`) applies purchases
+and refunds the moment they happen: a show bought elsewhere subscribes itself through its private
+feed, a refunded one stops and the Purchases list says its access ended. "Restore purchases" also
+brings back premium shows the listener had unsubscribed from.
+
 Every call that may touch the service or the keyring runs on the :class:`~app.tasks.TaskRunner`;
 results come back as signals on the GUI thread. Failures become one sentence the listener can read
 (translated), never a traceback: a wrong password, an unreachable service and too many attempts
@@ -21,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from sqlalchemy import select
 
 from account.client import ServiceClient
 from account.config import service_url
@@ -33,10 +39,12 @@ from account.errors import (
     SessionExpiredError,
     WrongCredentialsError,
 )
+from account.live import AccountLive
 from account.premium import ACTIVE, REVOKED, RestoreReport
 from account.purchases import Purchases
 from app.tasks import TaskRunner
 from library.db import Library
+from library.db.models import Podcast
 from library.errors import CastwiseError
 from library.paths import Paths
 from library.redact import redact_text
@@ -97,6 +105,10 @@ class AccountAdapter(QObject):
     library_changed = Signal()
     """Premium shows were added or revoked: the library's lists need reloading."""
     busy_changed = Signal(bool)
+    access_ended = Signal(str)
+    """A premium show's access ended while the app ran (refund, chargeback): its title."""
+
+    _live_applied = Signal(object)  # the live stream's thread -> GUI thread
 
     def __init__(self, *, library: Library, paths: Paths, subscriptions: Any, tasks: TaskRunner,
                  secrets: SecretStore | None = None, parent: QObject | None = None) -> None:
@@ -110,8 +122,12 @@ class AccountAdapter(QObject):
         self._client: ServiceClient | None = None
         self._purchases: Purchases | None = None
         self._busy = 0
+        self._live: AccountLive | None = None
+        self.follow_live = True
+        """Keep purchases in step with the account's live stream while signed in."""
         self.status: AccountStatus | None = None
         self.last_service_url: str | None = None
+        self._live_applied.connect(self._on_live_applied)
 
     # -- the client (any thread) --------------------------------------------------------------------
     def client(self) -> ServiceClient:
@@ -137,6 +153,7 @@ class AccountAdapter(QObject):
             return self._purchases
 
     def close(self) -> None:
+        self._stop_live(wait=True)
         with self._lock:
             if self._client is not None:
                 self._client.close()
@@ -234,6 +251,8 @@ class AccountAdapter(QObject):
         purchases = self.purchases()
         verified = purchases.entitlements.current()
         local = {feed.show_id: feed for feed in purchases.premium.feeds()}
+        with self._library.session() as db:
+            in_library = set(db.scalars(select(Podcast.id)))
         rows: list[PurchaseRow] = []
         seen: set[int] = set()
         for item in verified.entitlements.entitlements:
@@ -241,7 +260,8 @@ class AccountAdapter(QObject):
                 continue
             seen.add(item.show_id)
             feed = local.get(item.show_id)
-            state = "subscribed" if feed is not None and feed.state == ACTIVE else "available"
+            here = feed is not None and feed.state == ACTIVE and feed.podcast_id in in_library
+            state = "subscribed" if here else "available"
             rows.append(PurchaseRow(item.show_id, item.show_title, state, episode_only=item.episode_id is not None))
         for show_id, feed in local.items():
             if show_id in seen:
@@ -255,6 +275,39 @@ class AccountAdapter(QObject):
     def _on_status_loaded(self, status: AccountStatus | None) -> None:
         self.status = status
         self.status_changed.emit(status)
+        if status is None:
+            self._stop_live()
+        elif self.follow_live and self._live is None:
+            self._tasks.submit(self._start_live_job, on_result=self._on_live_started,
+                               on_error=lambda error: log.info("account live stream not started: %s", error))
+
+    # -- the live stream -----------------------------------------------------------------------------
+    def _start_live_job(self) -> AccountLive:
+        return AccountLive(self.purchases(), on_applied=self._live_applied.emit).start()
+
+    def _on_live_started(self, live: AccountLive) -> None:
+        if self._live is not None or self.status is None:  # signed out (or started twice) meanwhile
+            self._tasks.submit(live.stop)
+            return
+        self._live = live
+
+    def _stop_live(self, *, wait: bool = False) -> None:
+        """Stop following the account; ``wait`` for its thread (closing), else stop in the background
+        (it may be finishing a restore, which must not freeze the window)."""
+        live, self._live = self._live, None
+        if live is None:
+            return
+        if wait:
+            live.stop()
+        else:
+            self._tasks.submit(live.stop)
+
+    def _on_live_applied(self, report: RestoreReport) -> None:
+        for feed in report.revoked:
+            self.access_ended.emit(feed.show_title)
+        if report.added or report.revoked:
+            self.library_changed.emit()
+        self.load_purchases()
 
     def _on_restore_finished(self, result: tuple[RestoreReport, list[PurchaseRow]]) -> None:
         report, rows = result

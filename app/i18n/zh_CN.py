@@ -250,6 +250,7 @@ TRANSLATIONS: dict[str, str] = {
     "Write an answer first.": "请先写下回答。",
     "Wrong e-mail address or password.": "电子邮件地址或密码错误。",
     "You are signed out. Sign in to your Castwise account again.": "你已退出登录。请重新登录你的 Castwise 账户。",
+    "Your access to {title} ended; it is no longer refreshed.": "你对 {title} 的访问已结束，它将不再更新。",
     "Your answer": "你的回答",
     "Your answer (only the creator sees it)": "你的回答（只有创作者能看到）",
     "Your answer is on its way.": "你的回答正在发送。",

@@ -3,62 +3,62 @@
 <context>
     <name>AccountAdapter</name>
     <message>
-        <location filename="../../app/adapters/account.py" line="148" />
+        <location filename="../../app/adapters/account.py" line="165" />
         <source>Wrong e-mail address or password.</source>
         <translation>电子邮件地址或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="152" />
+        <location filename="../../app/adapters/account.py" line="169" />
         <source>Too many attempts. Try again in {minutes} minutes.</source>
         <translation>尝试次数过多。请在 {minutes} 分钟后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="153" />
+        <location filename="../../app/adapters/account.py" line="170" />
         <source>Too many attempts. Try again later.</source>
         <translation>尝试次数过多。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="156" />
+        <location filename="../../app/adapters/account.py" line="173" />
         <source>The Castwise service at {url} cannot be reached. Check the address in Settings and your connection.</source>
         <translation>无法连接位于 {url} 的 Castwise 服务。请检查“设置”中的地址和你的网络连接。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="158" />
+        <location filename="../../app/adapters/account.py" line="175" />
         <source>No Castwise service address is set. Enter it in Settings (Castwise service address).</source>
         <translation>尚未设置 Castwise 服务地址。请在“设置”中填写（Castwise 服务地址）。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="160" />
+        <location filename="../../app/adapters/account.py" line="177" />
         <source>You are signed out. Sign in to your Castwise account again.</source>
         <translation>你已退出登录。请重新登录你的 Castwise 账户。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="164" />
+        <location filename="../../app/adapters/account.py" line="181" />
         <source>The service refused: {detail}</source>
         <translation>服务拒绝了请求：{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="168" />
+        <location filename="../../app/adapters/account.py" line="185" />
         <source>Something went wrong ({name}). Report a problem if it keeps happening.</source>
         <translation>出现问题（{name}）。如果反复出现，请报告问题。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="191" />
+        <location filename="../../app/adapters/account.py" line="208" />
         <source>Check the form: a valid e-mail address, a username of letters, digits, - or _, and a password of at least 10 characters.</source>
         <translation>请检查表单：有效的电子邮件地址、由字母、数字、- 或 _ 组成的用户名，以及至少 10 个字符的密码。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="193" />
+        <location filename="../../app/adapters/account.py" line="210" />
         <source>That e-mail address or username already has an account. Sign in instead.</source>
         <translation>该电子邮件地址或用户名已有账户。请直接登录。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="251" />
+        <location filename="../../app/adapters/account.py" line="271" />
         <source>no longer among your purchases</source>
         <translation>已不在你的购买项目中</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="262" />
+        <location filename="../../app/adapters/account.py" line="315" />
         <source>{added} premium shows added, {kept} already here, {ended} no longer available.</source>
         <translation>已添加 {added} 个付费节目，{kept} 个已存在，{ended} 个不再可用。</translation>
     </message>
@@ -185,27 +185,32 @@
         <translation>账户与购买…</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="186" />
+        <location filename="../../app/interactive_link.py" line="157" />
+        <source>Your access to {title} ended; it is no longer refreshed.</source>
+        <translation>你对 {title} 的访问已结束，它将不再更新。</translation>
+    </message>
+    <message>
+        <location filename="../../app/interactive_link.py" line="191" />
         <source>Your vote counted.</source>
         <translation>你的投票已计入。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="187" />
+        <location filename="../../app/interactive_link.py" line="192" />
         <source>Your answer reached the creator.</source>
         <translation>你的回答已送达创作者。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="188" />
+        <location filename="../../app/interactive_link.py" line="193" />
         <source>Your comment was posted.</source>
         <translation>你的评论已发布。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="189" />
+        <location filename="../../app/interactive_link.py" line="194" />
         <source>Thank you: the creator will look at this comment.</source>
         <translation>谢谢：创作者会查看这条评论。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="192" />
+        <location filename="../../app/interactive_link.py" line="197" />
         <source>Your comment waits for the creator's approval.</source>
         <translation>你的评论正在等待创作者审核。</translation>
     </message>

@@ -96,39 +96,44 @@ def podcast_titles(window) -> list[str]:  # type: ignore[no-untyped-def]
 def test_sign_in_restore_a_purchase_and_see_access_end_after_a_refund(
         qtbot, gui: Gui, service: LiveService, http_server: LocalHTTPServer) -> None:
     world = premium_world(service, http_server)
+    window = gui.window
     dialog = sign_in(qtbot, gui, "listener", LISTENER_PASSWORD)
     assert dialog.stack.currentWidget() is dialog.account_page
     assert "listener <listener@example.org>" in dialog.signed_in_label.text()
-    # Bought on the service, not on this computer yet.
-    qtbot.waitUntil(lambda: purchases(dialog) == [("Deep Dives", "available")], timeout=WAIT_MS)
-    assert podcast_titles(gui.window) == []
+    # Signed in, the account's live stream subscribes the show bought earlier by itself.
+    qtbot.waitUntil(lambda: podcast_titles(window) == ["Deep Dives"], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: purchases(dialog) == [("Deep Dives", "subscribed")], timeout=WAIT_MS)
 
+    # Unsubscribed, it stays away until the listener restores purchases.
+    podcast_id = window.library_page.podcast_model.data(window.library_page.podcast_model.index(0, 0),
+                                                        PodcastRole.ROW).podcast_id
+    window.unsubscribe(podcast_id)
+    qtbot.waitUntil(lambda: podcast_titles(window) == [], timeout=WAIT_MS)
+    gui.features.account.load_purchases()
+    qtbot.waitUntil(lambda: purchases(dialog) == [("Deep Dives", "available")], timeout=WAIT_MS)
     with qtbot.waitSignal(dialog.message_shown, timeout=WAIT_MS,
                           check_params_cb=lambda text: "premium shows added" in text) as shown:
         qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
     assert shown.args == ["1 premium shows added, 0 already here, 0 no longer available."]
-    qtbot.waitUntil(lambda: podcast_titles(gui.window) == ["Deep Dives"], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: podcast_titles(window) == ["Deep Dives"], timeout=WAIT_MS)
     assert purchases(dialog) == [("Deep Dives", "subscribed")]
-    # The premium show's episode came through the private feed.
-    library = gui.application.library
+    # The premium show's episode came through the private feed; its secret address stays in the keyring.
     from sqlalchemy import select
 
     from library.db.models import Episode, Podcast
-    with library.session() as session:
+    with gui.application.library.session() as session:
         (podcast,) = session.scalars(select(Podcast)).all()
         titles = session.scalars(select(Episode.title).where(Episode.podcast_id == podcast.id)).all()
-        assert titles == ["Bonus episode"]
-        assert podcast.feed_url.endswith("/private.xml")  # the secret address stays in the keyring
+    assert titles == ["Bonus episode"]
+    assert podcast.feed_url.endswith("/private.xml")
 
-    # The purchase is refunded: the next restore ends access and the list says so.
-    deliver(service.api, service.context, CHARGE_REFUNDED, world.reference)
-    with qtbot.waitSignal(dialog.message_shown, timeout=WAIT_MS,
-                          check_params_cb=lambda text: "premium shows added" in text) as shown:
-        qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
-    assert shown.args == ["0 premium shows added, 0 already here, 1 no longer available."]
-    assert purchases(dialog) == [("Deep Dives", "ended")]
-    ended = dialog.purchases_model.index(0, 0).data()
-    assert ended.startswith("Deep Dives — access ended")
+    # The purchase is refunded while the app runs: access ends at once, and the list says so.
+    with qtbot.waitSignal(window.message_shown, timeout=WAIT_MS,
+                          check_params_cb=lambda text: "ended" in text) as told:
+        deliver(service.api, service.context, CHARGE_REFUNDED, world.reference)
+    assert told.args == ["Your access to Deep Dives ended; it is no longer refreshed."]
+    qtbot.waitUntil(lambda: purchases(dialog) == [("Deep Dives", "ended")], timeout=WAIT_MS)
+    assert dialog.purchases_model.index(0, 0).data() == "Deep Dives — access ended (refunded)"
 
     # Signing out goes back to the sign-in form and forgets the session.
     with qtbot.waitSignal(gui.features.account.status_changed, timeout=WAIT_MS):
