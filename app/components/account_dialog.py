@@ -104,6 +104,10 @@ class AccountDialog(QDialog):
         self.purchases_view.setUniformItemSizes(True)
         self.purchases_view.setModel(self.purchases_model)
         layout.addWidget(self.purchases_view, 1)
+        self.no_purchases_label = QLabel(self.tr("No premium shows bought with this account yet."))
+        self.no_purchases_label.setWordWrap(True)
+        self.no_purchases_label.hide()  # until the list was read
+        layout.addWidget(self.no_purchases_label)
         self.restore_button = QPushButton(self.tr("Restore purchases"))
         self.restore_button.setToolTip(self.tr("Subscribe on this computer to every premium show you bought"))
         self.restore_button.clicked.connect(self._on_restore_clicked)
@@ -180,6 +184,7 @@ class AccountDialog(QDialog):
 
     def _on_account_purchases_changed(self, rows: list[PurchaseRow]) -> None:
         self.purchases_model.set_rows(rows)
+        self.no_purchases_label.setVisible(not rows)
 
     def _on_account_busy_changed(self, busy: bool) -> None:
         for button in (self.sign_in_button, self.sign_up_button, self.restore_button, self.sign_out_button):

@@ -128,7 +128,13 @@ class InteractionPanel(QFrame):
         signed_out.addWidget(self.signed_out_label)
         signed_out.addWidget(self.sign_in_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.stack.addWidget(self.signed_out_page)
-        outer.addWidget(self.stack)
+        # The poll or question on the left, the comments near the moment on the right: the panel
+        # stays low, so the library above keeps its room.
+        body = QHBoxLayout()
+        body.addWidget(self.stack, 1)
+        comments_column = QVBoxLayout()
+        body.addLayout(comments_column, 1)
+        outer.addLayout(body)
 
         comments_header = QHBoxLayout()
         comments_header.addWidget(QLabel(self.tr("Comments near this moment")), 1)
@@ -148,13 +154,13 @@ class InteractionPanel(QFrame):
         self.report_button.setMenu(self.report_menu)
         comments_header.addWidget(self.refresh_comments_button)
         comments_header.addWidget(self.report_button)
-        outer.addLayout(comments_header)
+        comments_column.addLayout(comments_header)
         self.comments_view = QListView()
         self.comments_view.setAccessibleName(self.tr("Comments near this moment"))
         self.comments_view.setUniformItemSizes(True)
         self.comments_view.setModel(self.comments_model)
-        self.comments_view.setMaximumHeight(110)
-        outer.addWidget(self.comments_view)
+        self.comments_view.setMaximumHeight(120)
+        comments_column.addWidget(self.comments_view)
 
         compose = QHBoxLayout()
         self.comment_edit = QLineEdit()
@@ -166,7 +172,7 @@ class InteractionPanel(QFrame):
         self.comment_button.clicked.connect(self._on_comment_clicked)
         compose.addWidget(self.comment_edit, 1)
         compose.addWidget(self.comment_button)
-        outer.addLayout(compose)
+        comments_column.addLayout(compose)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         self.status_label.setAccessibleName(self.tr("Poll and comment messages"))
@@ -331,10 +337,10 @@ class InteractionPanel(QFrame):
             votes = counts.get(option_id, 0)
             bar.setRange(0, max(total, 1))
             bar.setValue(votes)
-            text = self.tr("{option}: {votes} votes").format(option=labels.get(option_id, ""), votes=votes)
+            text = self.tr("{option}: {votes}").format(option=labels.get(option_id, ""), votes=votes)
             bar.setFormat(text.replace("%", "%%"))  # QProgressBar reads % as a placeholder
             bar.setAccessibleName(text)
-        self.total_label.setText(self.tr("{total} votes in all").format(total=total))
+        self.total_label.setText(self.tr("Votes in all: {total}").format(total=total))
 
     @staticmethod
     def _clear_layout(layout: QVBoxLayout) -> None:

@@ -207,6 +207,7 @@ TRANSLATIONS: dict[str, str] = {
     "Enter your e-mail address (or username) and password.": "请输入你的电子邮件地址（或用户名）和密码。",
     "Fill in an e-mail address, a username and a password.": "请填写电子邮件地址、用户名和密码。",
     "I already have an account": "我已有账户",
+    "No premium shows bought with this account yet.": "此账户尚未购买任何付费节目。",
     "No Castwise service address is set. Enter it in Settings (Castwise service address).": "尚未设置 Castwise 服务地址。请在“设置”中填写（Castwise 服务地址）。",
     "Not sent: {reason}": "未发送：{reason}",
     "Off topic": "离题",
@@ -246,6 +247,7 @@ TRANSLATIONS: dict[str, str] = {
     "Username": "用户名",
     "Vote": "投票",
     "Voted": "已投票",
+    "Votes in all: {total}": "总票数：{total}",
     "Voting, answering and commenting need a Castwise account. You can read the comments without one.": "投票、回答和评论需要 Castwise 账户。没有账户也可以阅读评论。",
     "Write an answer first.": "请先写下回答。",
     "Wrong e-mail address or password.": "电子邮件地址或密码错误。",
@@ -267,6 +269,5 @@ TRANSLATIONS: dict[str, str] = {
     "subscribed on this computer": "已在这台电脑上订阅",
     "{added} premium shows added, {kept} already here, {ended} no longer available.": "已添加 {added} 个付费节目，{kept} 个已存在，{ended} 个不再可用。",
     "{author} (creator)": "{author}（创作者）",
-    "{option}: {votes} votes": "{option}：{votes} 票",
-    "{total} votes in all": "共 {total} 票",
+    "{option}: {votes}": "{option}：{votes}",
 }

@@ -128,46 +128,51 @@
     </message>
     <message>
         <location filename="../../app/components/account_dialog.py" line="107" />
+        <source>No premium shows bought with this account yet.</source>
+        <translation>此账户尚未购买任何付费节目。</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="111" />
         <source>Restore purchases</source>
         <translation>恢复购买</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="108" />
+        <location filename="../../app/components/account_dialog.py" line="112" />
         <source>Subscribe on this computer to every premium show you bought</source>
         <translation>在这台电脑上订阅你购买的所有付费节目</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="110" />
+        <location filename="../../app/components/account_dialog.py" line="114" />
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="118" />
+        <location filename="../../app/components/account_dialog.py" line="122" />
         <source>Account messages</source>
         <translation>账户消息</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="142" />
+        <location filename="../../app/components/account_dialog.py" line="146" />
         <source>Enter your e-mail address (or username) and password.</source>
         <translation>请输入你的电子邮件地址（或用户名）和密码。</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="152" />
+        <location filename="../../app/components/account_dialog.py" line="156" />
         <source>Fill in an e-mail address, a username and a password.</source>
         <translation>请填写电子邮件地址、用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="162" />
+        <location filename="../../app/components/account_dialog.py" line="166" />
         <source>Restoring purchases…</source>
         <translation>正在恢复购买…</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="167" />
+        <location filename="../../app/components/account_dialog.py" line="171" />
         <source>Castwise service: {url}</source>
         <translation>Castwise 服务：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="173" />
+        <location filename="../../app/components/account_dialog.py" line="177" />
         <source>Signed in as {name}</source>
         <translation>已登录为 {name}</translation>
     </message>
@@ -498,7 +503,7 @@
     <name>InteractionPanel</name>
     <message>
         <location filename="../../app/components/interaction_panel.py" line="78" />
-        <location filename="../../app/components/interaction_panel.py" line="183" />
+        <location filename="../../app/components/interaction_panel.py" line="189" />
         <source>Polls and comments</source>
         <translation>投票和评论</translation>
     </message>
@@ -514,7 +519,7 @@
     </message>
     <message>
         <location filename="../../app/components/interaction_panel.py" line="97" />
-        <location filename="../../app/components/interaction_panel.py" line="225" />
+        <location filename="../../app/components/interaction_panel.py" line="231" />
         <source>Vote</source>
         <translation>投票</translation>
     </message>
@@ -549,122 +554,122 @@
         <translation>登录…</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="134" />
-        <location filename="../../app/components/interaction_panel.py" line="153" />
+        <location filename="../../app/components/interaction_panel.py" line="140" />
+        <location filename="../../app/components/interaction_panel.py" line="159" />
         <source>Comments near this moment</source>
         <translation>此刻附近的评论</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="136" />
+        <location filename="../../app/components/interaction_panel.py" line="142" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="139" />
+        <location filename="../../app/components/interaction_panel.py" line="145" />
         <source>Report…</source>
         <translation>举报…</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="140" />
+        <location filename="../../app/components/interaction_panel.py" line="146" />
         <source>Report the selected comment to the creator</source>
         <translation>向创作者举报所选评论</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="144" />
+        <location filename="../../app/components/interaction_panel.py" line="150" />
         <source>Spam</source>
         <translation>垃圾信息</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="144" />
+        <location filename="../../app/components/interaction_panel.py" line="150" />
         <source>Abusive or hateful</source>
         <translation>辱骂或仇恨内容</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="145" />
+        <location filename="../../app/components/interaction_panel.py" line="151" />
         <source>Spoiler</source>
         <translation>剧透</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="145" />
+        <location filename="../../app/components/interaction_panel.py" line="151" />
         <source>Off topic</source>
         <translation>离题</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="161" />
+        <location filename="../../app/components/interaction_panel.py" line="167" />
         <source>Your comment</source>
         <translation>你的评论</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="162" />
+        <location filename="../../app/components/interaction_panel.py" line="168" />
         <source>Comment on this moment</source>
         <translation>评论此刻</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="172" />
+        <location filename="../../app/components/interaction_panel.py" line="178" />
         <source>Poll and comment messages</source>
         <translation>投票和评论消息</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="199" />
+        <location filename="../../app/components/interaction_panel.py" line="205" />
         <source>Comment at {time}</source>
         <translation>在 {time} 评论</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="203" />
-        <location filename="../../app/components/interaction_panel.py" line="216" />
+        <location filename="../../app/components/interaction_panel.py" line="209" />
+        <location filename="../../app/components/interaction_panel.py" line="222" />
         <source>Poll</source>
         <translation>投票</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="225" />
-        <location filename="../../app/components/interaction_panel.py" line="274" />
+        <location filename="../../app/components/interaction_panel.py" line="231" />
+        <location filename="../../app/components/interaction_panel.py" line="280" />
         <source>Voted</source>
         <translation>已投票</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="229" />
+        <location filename="../../app/components/interaction_panel.py" line="235" />
         <source>This poll is closed.</source>
         <translation>此投票已结束。</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="239" />
+        <location filename="../../app/components/interaction_panel.py" line="245" />
         <source>Question</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="282" />
+        <location filename="../../app/components/interaction_panel.py" line="288" />
         <source>Choose an option first.</source>
         <translation>请先选择一个选项。</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="285" />
+        <location filename="../../app/components/interaction_panel.py" line="291" />
         <source>Your vote is on its way.</source>
         <translation>你的投票正在发送。</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="291" />
+        <location filename="../../app/components/interaction_panel.py" line="297" />
         <source>Write an answer first.</source>
         <translation>请先写下回答。</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="294" />
+        <location filename="../../app/components/interaction_panel.py" line="300" />
         <source>Your answer is on its way.</source>
         <translation>你的回答正在发送。</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="302" />
+        <location filename="../../app/components/interaction_panel.py" line="308" />
         <source>Your comment is on its way.</source>
         <translation>你的评论正在发送。</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="334" />
-        <source>{option}: {votes} votes</source>
-        <translation>{option}：{votes} 票</translation>
+        <location filename="../../app/components/interaction_panel.py" line="340" />
+        <source>{option}: {votes}</source>
+        <translation>{option}：{votes}</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="337" />
-        <source>{total} votes in all</source>
-        <translation>共 {total} 票</translation>
+        <location filename="../../app/components/interaction_panel.py" line="343" />
+        <source>Votes in all: {total}</source>
+        <translation>总票数：{total}</translation>
     </message>
 </context>
 <context>

@@ -95,8 +95,9 @@ def test_vote_in_a_poll_reached_during_playback(qtbot, gui: Gui, service: LiveSe
     assert not panel.vote_button.isEnabled()  # one vote per poll from here
 
     # The vote went through the outbox; the results (and live tallies) show it.
-    qtbot.waitUntil(lambda: "Interview: 1 votes" in panel.results_text(), timeout=WAIT_MS)
-    assert panel.results_text() == ["Intro: 0 votes", "Interview: 1 votes", "Outro: 0 votes"]
+    qtbot.waitUntil(lambda: "Interview: 1" in panel.results_text(), timeout=WAIT_MS)
+    assert panel.results_text() == ["Intro: 0", "Interview: 1", "Outro: 0"]
+    assert panel.total_label.text() == "Votes in all: 1"
     assert panel.status_label.text() == "Your vote counted."
     counted = poll_as(service, world, poll["id"])
     assert (counted["total_votes"], counted["my_option_ids"]) == (1, [interview])
@@ -107,7 +108,8 @@ def test_vote_in_a_poll_reached_during_playback(qtbot, gui: Gui, service: LiveSe
     response = service.api.post(f"/api/v1/polls/{poll['id']}/votes", headers=world.bob.headers,
                                 json={"option_ids": [poll["options"][0]["id"]]})
     assert response.status_code == 201, response.text
-    qtbot.waitUntil(lambda: "Intro: 1 votes" in panel.results_text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: panel.results_text() == ["Intro: 1", "Interview: 1", "Outro: 0"], timeout=WAIT_MS)
+    assert panel.total_label.text() == "Votes in all: 2"
     assert poll_as(service, world, poll["id"])["total_votes"] == 2
 
     # The comment near this moment can be read; a new one is posted at the current moment.
