@@ -85,6 +85,7 @@ class InteractiveAdapter(QObject):
         self._duration_ms = 0
         self._position_ms = 0
         self._closed = False
+        self._told_offline = False  # say "offline" once per outage, not at every retry
         self._tally_arrived.connect(self._on_live_tally)
         self._comments_arrived.connect(self._on_live_comments_changed)
         self._resynced.connect(self._on_live_resynced)
@@ -299,6 +300,11 @@ class InteractiveAdapter(QObject):
         self.load_timeline()
 
     def _on_outbox_report(self, report: DeliveryReport) -> None:
+        if report.delivered or report.refused:
+            self._told_offline = False
+        elif report.pending and not report.needs_sign_in and not self._told_offline:
+            self._told_offline = True
+            self.message_shown.emit(self.tr("The Castwise service cannot be reached now; your votes, answers and comments are kept and sent when it is back."))
         for item in report.delivered:
             self.action_delivered.emit(item)
             if item.kind == "vote" and item.response:

@@ -238,6 +238,7 @@ TRANSLATIONS: dict[str, str] = {
     "Subscribe on this computer to every premium show you bought": "在这台电脑上订阅你购买的所有付费节目",
     "Thank you: the creator will look at this comment.": "谢谢：创作者会查看这条评论。",
     "That e-mail address or username already has an account. Sign in instead.": "该电子邮件地址或用户名已有账户。请直接登录。",
+    "The Castwise service cannot be reached now; your votes, answers and comments are kept and sent when it is back.": "现在无法连接 Castwise 服务；你的投票、回答和评论已保存，服务恢复后会自动发送。",
     "The Castwise service at {url} cannot be reached. Check the address in Settings and your connection.": "无法连接位于 {url} 的 Castwise 服务。请检查“设置”中的地址和你的网络连接。",
     "The creator may publish my answer": "允许创作者公开我的回答",
     "The service refused: {detail}": "服务拒绝了请求：{detail}",

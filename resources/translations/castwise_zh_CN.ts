@@ -675,12 +675,17 @@
 <context>
     <name>InteractiveAdapter</name>
     <message>
-        <location filename="../../app/adapters/interactive.py" line="314" />
+        <location filename="../../app/adapters/interactive.py" line="307" />
+        <source>The Castwise service cannot be reached now; your votes, answers and comments are kept and sent when it is back.</source>
+        <translation>现在无法连接 Castwise 服务；你的投票、回答和评论已保存，服务恢复后会自动发送。</translation>
+    </message>
+    <message>
+        <location filename="../../app/adapters/interactive.py" line="320" />
         <source>Not sent: {reason}</source>
         <translation>未发送：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/interactive.py" line="316" />
+        <location filename="../../app/adapters/interactive.py" line="322" />
         <source>Sign in to send your votes, answers and comments.</source>
         <translation>登录后才能发送你的投票、回答和评论。</translation>
     </message>

@@ -154,6 +154,16 @@ def test_a_wrong_password_says_so_and_stays_signed_out(qtbot, gui: Gui, service:
     assert dialog.message_label.text() == "Wrong e-mail address or password."
     assert dialog.stack.currentWidget() is dialog.sign_in_page
     assert gui.features.account.client().session is None
+    # After the service's limit of failed attempts, the listener is told to wait.
+    messages = []
+    for _attempt in range(10):
+        qtbot.keyClicks(dialog.password_edit, "still not the password")
+        with qtbot.waitSignal(dialog.message_shown, timeout=WAIT_MS) as shown:
+            qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
+        messages.append(shown.args[0])
+        qtbot.waitUntil(dialog.sign_in_button.isEnabled, timeout=WAIT_MS)
+    assert messages[:9] == ["Wrong e-mail address or password."] * 9
+    assert messages[-1] == "Too many attempts. Try again in 5 minutes."
 
 
 def test_create_an_account_then_use_it(qtbot, gui: Gui) -> None:

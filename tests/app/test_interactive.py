@@ -149,6 +149,38 @@ def test_vote_in_a_poll_reached_during_playback(qtbot, gui: Gui, service: LiveSe
     assert [(item["text"], item["share_consent"]) for item in answers] == [("More interviews please", True)]
 
 
+def test_a_vote_made_while_the_service_is_down_counts_once_when_it_is_back(
+        qtbot, gui: Gui, service: LiveService, world: World) -> None:
+    poll = world.poll(service.api, anchor_ms=60_000)
+    sign_in(qtbot, gui, "alice", ALICE_PASSWORD).hide()
+    subscribe_and_play(qtbot, gui, world, start_ms=58_000)
+    qtbot.waitUntil(lambda: len(lane_marks(gui)) == 1, timeout=WAIT_MS)
+    panel = gui.features.panel
+    gui.clock.advance(3.0)
+    qtbot.waitUntil(lambda: len(panel.option_buttons()) == 3, timeout=WAIT_MS)
+    outro = poll["options"][2]["id"]
+
+    service.stop()
+    try:
+        choice = panel.option_buttons()[outro]
+        qtbot.waitUntil(lambda: choice.isVisible() and choice.width() > 20, timeout=WAIT_MS)
+        qtbot.mouseClick(choice, Qt.MouseButton.LeftButton, pos=QPoint(8, choice.height() // 2))
+        with qtbot.waitSignal(gui.window.message_shown, timeout=WAIT_MS,
+                              check_params_cb=lambda text: "cannot be reached" in text):
+            qtbot.mouseClick(panel.vote_button, Qt.MouseButton.LeftButton)
+        assert "kept and sent when it is back" in panel.status_label.text()
+        with Outbox(resolve_paths().data / OUTBOX_FILE, service_url=service.url, account_id=world.alice.id) as outbox:
+            assert [(item.kind, item.state) for item in outbox.items()] == [("vote", "pending")]
+    finally:
+        service.start()
+
+    # Back online: the stored vote is sent by itself (the worker retries) and counts once.
+    qtbot.waitUntil(lambda: panel.status_label.text() == "Your vote counted.", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "Outro: 1" in panel.results_text(), timeout=WAIT_MS)
+    counted = poll_as(service, world, poll["id"])
+    assert (counted["total_votes"], counted["my_option_ids"]) == (1, [outro])
+
+
 def test_signed_out_the_panel_explains_and_offers_sign_in(qtbot, gui: Gui, service: LiveService,
                                                           world: World) -> None:
     world.poll(service.api, anchor_ms=60_000)
