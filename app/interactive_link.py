@@ -158,15 +158,22 @@ class AccountFeatures(QObject):
             title=title))
 
     def _on_interactive_episode_cleared(self) -> None:
+        self._window.now_playing.set_interactions_available(False)
         self._window.now_playing.set_interactions([], [])
         if self.panel is not None:
             self.panel.clear()
 
     def _on_interactive_episode_loaded(self, interactions: EpisodeInteractions) -> None:
-        if self.panel is not None and self.interactive is not None:
-            self.panel.clear()
-            self.panel.set_signed_in(self.interactive.can_act)
-            self.interactive.load_comments(self._window.now_playing.seek_slider.value())
+        self._window.now_playing.set_interactions_available(True)
+        if self.panel is None or self.interactive is None:
+            return
+        self.panel.clear()
+        self.panel.set_signed_in(self.interactive.can_act)
+        self.interactive.load_comments(self._window.now_playing.seek_slider.value())
+        # A poll or question "for any time" has no moment to wait for: it is in the panel at once.
+        anytime = interactions.cue_tracker().anytime
+        if anytime:
+            self._offer(anytime[0])
 
     def _on_interactive_timeline_changed(self, timeline: TimelinePublic) -> None:
         from app.widgets.timeline import CommentDensity, TimelineMark
@@ -176,13 +183,18 @@ class AccountFeatures(QObject):
         self._window.now_playing.set_interactions(marks, density)
 
     def _on_interactive_cue_reached(self, cue: Cue) -> None:
-        if self.panel is None:
+        self._offer(cue)
+        self._window.now_playing.interactions_button.setChecked(True)  # opens the panel
+
+    def _offer(self, cue: Cue) -> None:
+        """Put the poll or question of ``cue`` in the panel (a poll's options load in the background)."""
+        if self.panel is None or self.interactive is None:
             return
         if cue.kind == "poll":
             self.panel.offer_poll(int(cue.id), cue.label)
+            self.interactive.load_poll(int(cue.id))
         elif cue.kind == "question":
             self.panel.offer_question(int(cue.id), cue.label)
-        self._window.now_playing.interactions_button.setChecked(True)  # opens the panel
 
     def _on_interactive_action_delivered(self, item: OutboxItem) -> None:
         if self.panel is None:

@@ -130,9 +130,7 @@ class InteractiveAdapter(QObject):
             if cue.kind == "comment":
                 self.load_comments(position_ms)
                 continue
-            self.cue_reached.emit(cue)
-            if cue.kind == "poll":
-                self.load_poll(int(cue.id))
+            self.cue_reached.emit(cue)  # the panel asks for the poll's options itself
 
     def load_poll(self, poll_id: int) -> None:
         session = self._session

@@ -68,7 +68,7 @@ class AccountDialog(QDialog):
         self.sign_in_button.setDefault(True)
         self.sign_in_button.clicked.connect(self._on_sign_in_clicked)
         self.create_account_button = QPushButton(self.tr("Create an account…"))
-        self.create_account_button.clicked.connect(lambda: self.stack.setCurrentWidget(self.sign_up_page))
+        self.create_account_button.clicked.connect(self._on_create_account_clicked)
         form.addRow(_row(self.create_account_button, self.sign_in_button))
         self.stack.addWidget(self.sign_in_page)
 
@@ -148,6 +148,10 @@ class AccountDialog(QDialog):
         self.password_edit.clear()
         self.message_label.clear()
         self._account.sign_in(login, password)
+
+    def _on_create_account_clicked(self) -> None:
+        self.message_label.clear()
+        self.stack.setCurrentWidget(self.sign_up_page)
 
     def _on_sign_up_clicked(self) -> None:
         email, username = self.email_edit.text().strip(), self.username_edit.text().strip()

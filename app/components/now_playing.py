@@ -53,6 +53,7 @@ class NowPlayingBar(QWidget):
         self._position_ms = 0
         self._chapters: list[tuple[int, str]] = []
         self._interaction_marks: list[TimelineMark] = []
+        self._interactions_available = False
         self.skip_back_ms = 15_000
         self.skip_forward_ms = 30_000
         self._setup_ui()
@@ -169,6 +170,7 @@ class NowPlayingBar(QWidget):
         self.set_titles(title, podcast_title)
         self.set_duration(duration_ms)
         self.set_chapters([])
+        self.set_interactions_available(False)
         self.set_interactions([], [])
         self._set_enabled(title is not None)
 
@@ -195,10 +197,13 @@ class NowPlayingBar(QWidget):
         self._interaction_marks = list(marks)
         self._show_marks()
         self.timeline_lane.set_density(density)
-        has_any = bool(marks or density)
-        self.interactions_button.setVisible(has_any)
-        if not has_any:
-            self.interactions_button.setChecked(False)
+        self._show_interactions_button()
+
+    def set_interactions_available(self, available: bool) -> None:
+        """Whether the episode has interactions at all (some polls are for "any time" and have no
+        mark): the "Polls and comments" button is offered either way."""
+        self._interactions_available = available
+        self._show_interactions_button()
 
     def set_interaction_panel(self, panel: QWidget) -> None:
         """Place ``panel`` above the seek bar (once); :attr:`interactions_button` shows it."""
@@ -253,6 +258,12 @@ class NowPlayingBar(QWidget):
         self.speed_requested.emit(float(self.speed_combo.itemData(index)))
 
     # -- helpers ------------------------------------------------------------------------------
+    def _show_interactions_button(self) -> None:
+        shown = self._interactions_available or bool(self._interaction_marks or self.timeline_lane.density())
+        self.interactions_button.setVisible(shown)
+        if not shown:
+            self.interactions_button.setChecked(False)
+
     def _show_marks(self) -> None:
         chapters = [TimelineMark(start, title) for start, title in self._chapters]
         self.timeline_lane.set_marks(chapters + self._interaction_marks, self._duration_ms)

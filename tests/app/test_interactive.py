@@ -184,9 +184,13 @@ def test_a_vote_made_while_the_service_is_down_counts_once_when_it_is_back(
 def test_signed_out_the_panel_explains_and_offers_sign_in(qtbot, gui: Gui, service: LiveService,
                                                           world: World) -> None:
     world.poll(service.api, anchor_ms=60_000)
+    world.question(service.api, anchor_ms=None, prompt="Where do you listen?")  # for any time: no mark
     subscribe_and_play(qtbot, gui, world, start_ms=58_000)
     qtbot.waitUntil(lambda: lane_marks(gui) == [TimelineMark(60_000, "Best segment?", "poll")], timeout=WAIT_MS)
     panel = gui.features.panel
+    # The any-time question waits in the panel from the start (behind the button).
+    qtbot.waitUntil(lambda: panel.prompt_label.text() == "Where do you listen?", timeout=WAIT_MS)
+    assert gui.window.now_playing.interactions_button.isVisible() and not panel.isVisible()
     gui.clock.advance(3.0)
     qtbot.waitUntil(lambda: panel.isVisible() and panel.prompt_label.text() == "Best segment?", timeout=WAIT_MS)
     assert panel.stack.currentWidget() is panel.signed_out_page
