@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QMenu
 
+from app.preferences import SERVICE_URL
+
 if TYPE_CHECKING:
     from app.adapters.account import AccountAdapter, AccountStatus
     from app.adapters.interactive import InteractiveAdapter
@@ -83,6 +85,7 @@ class AccountFeatures(QObject):
         bar.set_interaction_panel(self.panel)
         bar.interactions_toggled.connect(self.panel.setVisible)
         self._connect(self.account, self.interactive, self.panel)
+        self._window.settings_page.preference_changed.connect(self._on_settings_preference_changed)
         link = getattr(self._window, "now_playing_link", None)
         if link is not None:
             link.position_changed.connect(self._on_now_playing_position_changed)
@@ -152,6 +155,12 @@ class AccountFeatures(QObject):
     def _on_account_status_changed(self, status: AccountStatus | None) -> None:
         if self.panel is not None:
             self.panel.set_signed_in(status is not None)
+
+    def _on_settings_preference_changed(self, key: str) -> None:
+        if key == SERVICE_URL.key and self.account is not None and self.interactive is not None:
+            # Another service: another account (or none) and other interactions for the episode.
+            self.account.check_status()
+            self.interactive.reload()
 
     def _on_account_access_ended(self, title: str) -> None:
         self._window.show_message(self.tr("Your access to {title} ended; it is no longer refreshed.").format(

@@ -129,6 +129,11 @@ class AccountAdapter(QObject):
         self.last_service_url: str | None = None
         self._live_applied.connect(self._on_live_applied)
 
+    @property
+    def busy(self) -> bool:
+        """Whether an account action is under way (the dialog's buttons wait meanwhile)."""
+        return self._busy > 0
+
     # -- the client (any thread) --------------------------------------------------------------------
     def client(self) -> ServiceClient:
         """The client of the configured service (a new one when the address changed).
@@ -275,9 +280,9 @@ class AccountAdapter(QObject):
     def _on_status_loaded(self, status: AccountStatus | None) -> None:
         self.status = status
         self.status_changed.emit(status)
-        if status is None:
-            self._stop_live()
-        elif self.follow_live and self._live is None:
+        if self._live is not None and (status is None or self._live.purchases.client.service_url != status.service_url):
+            self._stop_live()  # signed out, or another service address now
+        if status is not None and self.follow_live and self._live is None:
             self._tasks.submit(self._start_live_job, on_result=self._on_live_started,
                                on_error=lambda error: log.info("account live stream not started: %s", error))
 

@@ -42,6 +42,7 @@ class AccountDialog(QDialog):
         account.purchases_changed.connect(self._on_account_purchases_changed)
         account.restore_finished.connect(self.show_message)
         account.busy_changed.connect(self._on_account_busy_changed)
+        self._on_account_busy_changed(account.busy)  # a check may be under way already
 
     def _setup_ui(self) -> None:
         self.setWindowTitle(self.tr("Castwise account"))

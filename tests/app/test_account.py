@@ -198,6 +198,22 @@ def test_an_unreachable_service_is_explained(qtbot, monkeypatch) -> None:  # typ
                               "and your connection."]
 
 
+def test_the_service_address_comes_from_settings(qtbot, service: LiveService, http_server: LocalHTTPServer,
+                                                monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    premium_world(service, http_server)
+    monkeypatch.delenv("CASTWISE_SERVICE_URL", raising=False)
+    for gui in start_gui(qtbot, "", monkeypatch):
+        dialog = open_dialog(qtbot, gui)
+        assert dialog.message_label.text() == ("No Castwise service address is set. Enter it in Settings "
+                                               "(Castwise service address).")
+        editor = gui.window.settings_page.editors["service.url"]
+        editor.setText(service.url)
+        editor.editingFinished.emit()
+        sign_in(qtbot, gui, "listener", LISTENER_PASSWORD)
+        assert dialog.service_label.text() == f"Castwise service: {service.url}"
+        qtbot.waitUntil(lambda: purchases(dialog) == [("Deep Dives", "subscribed")], timeout=WAIT_MS)
+
+
 def test_purchases_model_passes_the_model_tester(qtmodeltester) -> None:
     from app.adapters.account import PurchaseRow
     from app.components.account_purchases import PurchaseRole, PurchasesModel
