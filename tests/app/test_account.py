@@ -5,6 +5,7 @@ or an unreachable service."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -56,6 +57,10 @@ def start_gui(qtbot, service_url: str, monkeypatch) -> Iterator[Gui]:  # type: i
     finally:
         window.close()  # stops the live stream and the outbox worker first
         application.close()
+
+
+running_gui = contextlib.contextmanager(start_gui)
+"""``with running_gui(qtbot, url, monkeypatch) as gui:`` for a test that needs its own address."""
 
 
 @pytest.fixture
@@ -188,7 +193,7 @@ def test_create_an_account_then_use_it(qtbot, gui: Gui) -> None:
 
 def test_an_unreachable_service_is_explained(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     nowhere = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-    for gui in start_gui(qtbot, nowhere, monkeypatch):
+    with running_gui(qtbot, nowhere, monkeypatch) as gui:
         dialog = open_dialog(qtbot, gui)
         qtbot.keyClicks(dialog.login_edit, "listener")
         qtbot.keyClicks(dialog.password_edit, LISTENER_PASSWORD)
@@ -202,7 +207,7 @@ def test_the_service_address_comes_from_settings(qtbot, service: LiveService, ht
                                                 monkeypatch) -> None:  # type: ignore[no-untyped-def]
     premium_world(service, http_server)
     monkeypatch.delenv("CASTWISE_SERVICE_URL", raising=False)
-    for gui in start_gui(qtbot, "", monkeypatch):
+    with running_gui(qtbot, "", monkeypatch) as gui:
         dialog = open_dialog(qtbot, gui)
         assert dialog.message_label.text() == ("No Castwise service address is set. Enter it in Settings "
                                                "(Castwise service address).")
