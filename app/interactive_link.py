@@ -45,6 +45,9 @@ class AccountFeatures(QObject):
         self.interactive: InteractiveAdapter | None = None
         self.panel: InteractionPanel | None = None
         self._dialog: AccountDialog | None = None
+        self._offered: tuple[int, Cue] | None = None
+        """The interactive episode's id and the poll or question the panel offers (offered again
+        when the episode reloads, after signing in from the panel)."""
         menu_bar = window.menuBar()
         menu = QMenu(self.tr("&Account"), window)
         actions = menu_bar.actions()
@@ -179,6 +182,10 @@ class AccountFeatures(QObject):
         self.panel.clear()
         self.panel.set_signed_in(self.interactive.can_act)
         self.interactive.load_comments(self._window.now_playing.seek_slider.value())
+        offered = self._offered
+        if offered is not None and offered[0] == interactions.episode_id:
+            self._offer(offered[1])  # the same episode again (signed in meanwhile): still on offer
+            return
         # A poll or question "for any time" has no moment to wait for: it is in the panel at once.
         anytime = interactions.cue_tracker().anytime
         if anytime:
@@ -199,6 +206,9 @@ class AccountFeatures(QObject):
         """Put the poll or question of ``cue`` in the panel (a poll's options load in the background)."""
         if self.panel is None or self.interactive is None:
             return
+        session = self.interactive.session
+        if session is not None:
+            self._offered = (session.episode_id, cue)
         if cue.kind == "poll":
             self.panel.offer_poll(int(cue.id), cue.label)
             self.interactive.load_poll(int(cue.id))

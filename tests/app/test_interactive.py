@@ -200,6 +200,12 @@ def test_signed_out_the_panel_explains_and_offers_sign_in(qtbot, gui: Gui, servi
     dialog = gui.features.account_dialog()
     qtbot.waitUntil(dialog.isVisible, timeout=WAIT_MS)
     assert dialog.stack.currentWidget() is dialog.sign_in_page
+    # Signed in from there, the same poll is on offer with its options, ready for a vote.
+    sign_in(qtbot, gui, "alice", ALICE_PASSWORD).hide()
+    qtbot.waitUntil(lambda: panel.stack.currentWidget() is panel.poll_page and len(panel.option_buttons()) == 3,
+                    timeout=WAIT_MS)
+    assert panel.prompt_label.text() == "Best segment?" and panel.vote_button.isEnabled()
+    assert panel.comment_edit.isEnabled()
 
 
 def test_comments_model_passes_the_model_tester(qtmodeltester) -> None:
