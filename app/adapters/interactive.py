@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 NEARBY_MS = 60_000
 """Comments this far either side of the moment are "near" it (milliseconds)."""
+FOLLOW_COMMENTS_MS = 30_000
+"""Once playback moved this far from the comments last fetched, the nearby ones are fetched again."""
 LANE_BUCKETS = 120
 """The comment-density lane splits an episode into about this many slices."""
 MIN_BUCKET_MS = 1_000
@@ -84,6 +86,7 @@ class InteractiveAdapter(QObject):
         self._session: EpisodeSession | None = None
         self._duration_ms = 0
         self._position_ms = 0
+        self._comments_at_ms: int | None = None
         self._closed = False
         self._told_offline = False  # say "offline" once per outage, not at every retry
         self._tally_arrived.connect(self._on_live_tally)
@@ -111,6 +114,7 @@ class InteractiveAdapter(QObject):
         self._episode_id = episode_id
         self._duration_ms = duration_ms
         self._position_ms = start_ms
+        self._comments_at_ms = None
         self.episode_cleared.emit()
         self._tasks.submit(self._load_job, episode_id, key="interactive.load", on_result=self._on_session_loaded,
                            on_error=self._on_load_failed)
@@ -126,11 +130,14 @@ class InteractiveAdapter(QObject):
         session = self._session
         if session is None:
             return
-        for cue in session.on_position(position_ms):
-            if cue.kind == "comment":
-                self.load_comments(position_ms)
-                continue
-            self.cue_reached.emit(cue)  # the panel asks for the poll's options itself
+        crossed = session.on_position(position_ms)
+        for cue in crossed:
+            if cue.kind != "comment":
+                self.cue_reached.emit(cue)  # the panel asks for the poll's options itself
+        fetched_at = self._comments_at_ms
+        if any(cue.kind == "comment" for cue in crossed) or fetched_at is None \
+                or abs(position_ms - fetched_at) > FOLLOW_COMMENTS_MS:
+            self.load_comments(position_ms)  # the nearby comments follow playback
 
     def load_poll(self, poll_id: int) -> None:
         session = self._session
@@ -142,6 +149,7 @@ class InteractiveAdapter(QObject):
         """Fetch the visible comments within :data:`NEARBY_MS` of ``position_ms``."""
         session = self._session
         if session is not None:
+            self._comments_at_ms = position_ms
             self._tasks.submit(session.episodes.comments, session.episode_id,
                                from_ms=max(0, position_ms - NEARBY_MS), to_ms=position_ms + NEARBY_MS,
                                key="interactive.comments", on_result=self.comments_loaded.emit,

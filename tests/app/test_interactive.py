@@ -112,8 +112,8 @@ def test_vote_in_a_poll_reached_during_playback(qtbot, gui: Gui, service: LiveSe
     assert panel.total_label.text() == "Votes in all: 2"
     assert poll_as(service, world, poll["id"])["total_votes"] == 2
 
-    # The comment near this moment can be read; a new one is posted at the current moment.
-    panel.refresh_comments_button.click()
+    # The comment near this moment can be read (fetched as playback goes); a new one is posted at
+    # the current moment.
     qtbot.waitUntil(lambda: panel.comments_model.rowCount() == 1, timeout=WAIT_MS)
     assert panel.comments_model.index(0, 0).data() == "1:01  bob: The intro is great"
     at_ms = gui.application.services.playback.position_ms()
