@@ -1,5 +1,6 @@
 """The Castwise account for the window: sign in, create an account, sign out, list purchases and
-restore them, as Qt signals.
+restore them, list the signed-in devices and sign one out, and sync subscriptions and progress
+with the listener's other devices, as Qt signals.
 
 While signed in, the account's live stream (:class:`account.live.AccountLive`) applies purchases
 and refunds the moment they happen: a show bought elsewhere subscribes itself through its private
@@ -42,6 +43,7 @@ from account.errors import (
 from account.live import AccountLive
 from account.premium import ACTIVE, REVOKED, RestoreReport
 from account.purchases import Purchases
+from account.sync import GpodderSync, SyncReport
 from app.tasks import TaskRunner
 from library.db import Library
 from library.db.models import Podcast
@@ -49,6 +51,7 @@ from library.errors import CastwiseError
 from library.paths import Paths
 from library.redact import redact_text
 from library.secrets import SecretStore
+from protocol.accounts import SessionPublic
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +110,10 @@ class AccountAdapter(QObject):
     busy_changed = Signal(bool)
     access_ended = Signal(str)
     """A premium show's access ended while the app ran (refund, chargeback): its title."""
+    devices_changed = Signal(list)
+    """The account's signed-in devices (:class:`protocol.accounts.SessionPublic`)."""
+    sync_finished = Signal(str)
+    """What "Sync now" did, in words."""
 
     _live_applied = Signal(object)  # the live stream's thread -> GUI thread
 
@@ -237,6 +244,30 @@ class AccountAdapter(QObject):
 
         self._run(job, on_result=self._on_restore_finished)
 
+    def load_devices(self) -> None:
+        """Fill the Devices list: every signed-in device of the account (this one marked)."""
+        self._run(lambda: self.client().device_sessions(), on_result=self.devices_changed.emit)
+
+    def sign_out_device(self, session_id: int) -> None:
+        """Sign out another device (its session ends at once), then re-read the list."""
+        def job() -> list[SessionPublic]:
+            client = self.client()
+            client.revoke_session(session_id)
+            return client.device_sessions()
+
+        self._run(job, on_result=self.devices_changed.emit)
+
+    def sync_now(self) -> None:
+        """Sync subscriptions and listening progress with the account's other devices (private
+        feeds never leave this computer)."""
+        def job() -> SyncReport:
+            sync = GpodderSync(self.client(), self._library, self._subscriptions,
+                               state_path=self._paths.data / "account.sqlite3",
+                               device_name=socket.gethostname() or "Castwise")
+            return sync.run()
+
+        self._run(job, on_result=self._on_sync_finished)
+
     # -- jobs (worker threads) -----------------------------------------------------------------------
     def _status_job(self) -> AccountStatus | None:
         client = self.client()
@@ -320,6 +351,13 @@ class AccountAdapter(QObject):
         self.restore_finished.emit(self.tr("{added} premium shows added, {kept} already here, {ended} no longer available.").format(
             added=len(report.added), kept=len(report.kept), ended=len(report.revoked)))
         if report.added or report.revoked:
+            self.library_changed.emit()
+
+    def _on_sync_finished(self, report: SyncReport) -> None:
+        self.sync_finished.emit(self.tr("Synced: {sent} subscriptions sent, {received} received, {removed} removed; {uploaded} progress updates sent, {applied} applied.").format(
+            sent=len(report.uploaded_subscriptions), received=len(report.subscribed),
+            removed=len(report.removed_remotely), uploaded=report.uploaded_actions, applied=report.applied_actions))
+        if report.subscribed or report.removed_remotely or report.applied_actions:
             self.library_changed.emit()
 
     def _run(self, job: Callable[[], Any], *, on_result: Callable[[Any], None]) -> None:

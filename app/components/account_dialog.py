@@ -1,5 +1,6 @@
-"""The account dialog: sign in, create an account, sign out, and the account's purchases with
-"Restore purchases".
+"""The account dialog: sign in, create an account, sign out; signed in, the account's purchases
+with "Restore purchases", its signed-in devices (sign one out), and "Sync now" for subscriptions
+and progress across devices.
 
 It shows what the :class:`~app.adapters.account.AccountAdapter` reports and asks it for changes;
 the password fields are cleared as soon as their text was handed over.
@@ -7,7 +8,7 @@ the password fields are cleared as soon as their text was handed over.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -18,12 +19,17 @@ from PySide6.QtWidgets import (
     QListView,
     QPushButton,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.adapters.account import AccountAdapter, AccountStatus, PurchaseRow
+from app.components.account_devices import DeviceRole, DevicesModel
 from app.components.account_purchases import PurchasesModel
+
+DEVICES_TAB = 1
+"""Index of the Devices tab (its list is read when the tab is opened)."""
 
 
 class AccountDialog(QDialog):
@@ -36,12 +42,15 @@ class AccountDialog(QDialog):
         super().__init__(parent)
         self._account = account
         self.purchases_model = PurchasesModel(self)
+        self.devices_model = DevicesModel(self)
         self._setup_ui()
         account.status_changed.connect(self._on_account_status_changed)
         account.error_occurred.connect(self._on_account_error_occurred)
         account.purchases_changed.connect(self._on_account_purchases_changed)
         account.restore_finished.connect(self.show_message)
         account.busy_changed.connect(self._on_account_busy_changed)
+        account.devices_changed.connect(self.devices_model.set_devices)
+        account.sync_finished.connect(self.show_message)
         self._on_account_busy_changed(account.busy)  # a check may be under way already
 
     def _setup_ui(self) -> None:
@@ -93,13 +102,16 @@ class AccountDialog(QDialog):
         form.addRow(_row(back, self.sign_up_button))
         self.stack.addWidget(self.sign_up_page)
 
-        # Signed in: purchases
+        # Signed in: purchases and devices
         self.account_page = QWidget()
-        layout = QVBoxLayout(self.account_page)
+        page_layout = QVBoxLayout(self.account_page)
         self.signed_in_label = QLabel()
         self.signed_in_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.signed_in_label)
-        layout.addWidget(QLabel(self.tr("Purchases")))
+        page_layout.addWidget(self.signed_in_label)
+        self.tabs = QTabWidget()
+        page_layout.addWidget(self.tabs, 1)
+        purchases_tab = QWidget()
+        layout = QVBoxLayout(purchases_tab)
         self.purchases_view = QListView()
         self.purchases_view.setAccessibleName(self.tr("Purchases"))
         self.purchases_view.setUniformItemSizes(True)
@@ -112,9 +124,31 @@ class AccountDialog(QDialog):
         self.restore_button = QPushButton(self.tr("Restore purchases"))
         self.restore_button.setToolTip(self.tr("Subscribe on this computer to every premium show you bought"))
         self.restore_button.clicked.connect(self._on_restore_clicked)
+        layout.addWidget(_row(self.restore_button))
+        self.tabs.addTab(purchases_tab, self.tr("Purchases"))
+
+        devices_tab = QWidget()
+        layout = QVBoxLayout(devices_tab)
+        self.devices_view = QListView()
+        self.devices_view.setAccessibleName(self.tr("Signed-in devices"))
+        self.devices_view.setUniformItemSizes(True)
+        self.devices_view.setModel(self.devices_model)
+        self.devices_view.selectionModel().currentChanged.connect(self._on_devices_current_changed)
+        layout.addWidget(self.devices_view, 1)
+        self.sign_out_device_button = QPushButton(self.tr("Sign out that device"))
+        self.sign_out_device_button.setEnabled(False)
+        self.sign_out_device_button.clicked.connect(self._on_sign_out_device_clicked)
+        layout.addWidget(_row(self.sign_out_device_button))
+        self.tabs.addTab(devices_tab, self.tr("Devices"))
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.devices_model.modelReset.connect(lambda: self.sign_out_device_button.setEnabled(False))
+
+        self.sync_button = QPushButton(self.tr("Sync now"))
+        self.sync_button.setToolTip(self.tr("Sync subscriptions and listening progress with your other devices (private feeds stay here)"))
+        self.sync_button.clicked.connect(self._on_sync_clicked)
         self.sign_out_button = QPushButton(self.tr("Sign out"))
         self.sign_out_button.clicked.connect(self._on_sign_out_clicked)
-        layout.addWidget(_row(self.sign_out_button, self.restore_button))
+        page_layout.addWidget(_row(self.sign_out_button, self.sync_button))
         self.stack.addWidget(self.account_page)
 
         self.message_label = QLabel()
@@ -171,6 +205,23 @@ class AccountDialog(QDialog):
         self.show_message(self.tr("Restoring purchases…"))
         self._account.restore_purchases()
 
+    def _on_sync_clicked(self) -> None:
+        self.show_message(self.tr("Syncing…"))
+        self._account.sync_now()
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if index == DEVICES_TAB:
+            self._account.load_devices()
+
+    def _on_devices_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.sign_out_device_button.setEnabled(current.isValid() and not current.data(DeviceRole.CURRENT))
+
+    def _on_sign_out_device_clicked(self) -> None:
+        index = self.devices_view.currentIndex()
+        if index.isValid() and not index.data(DeviceRole.CURRENT):
+            self.sign_out_device_button.setEnabled(False)
+            self._account.sign_out_device(int(index.data(DeviceRole.SESSION_ID)))
+
     def _on_account_status_changed(self, status: AccountStatus | None) -> None:
         url = self._account.last_service_url
         self.service_label.setText(self.tr("Castwise service: {url}").format(url=url) if url else "")
@@ -182,6 +233,8 @@ class AccountDialog(QDialog):
         self.signed_in_label.setText(self.tr("Signed in as {name}").format(name=status.display_name))
         self.stack.setCurrentWidget(self.account_page)
         self._account.load_purchases()
+        if self.tabs.currentIndex() == DEVICES_TAB:
+            self._account.load_devices()
 
     def _on_account_error_occurred(self, text: str) -> None:
         if self.isVisible():
@@ -192,7 +245,8 @@ class AccountDialog(QDialog):
         self.no_purchases_label.setVisible(not rows)
 
     def _on_account_busy_changed(self, busy: bool) -> None:
-        for button in (self.sign_in_button, self.sign_up_button, self.restore_button, self.sign_out_button):
+        for button in (self.sign_in_button, self.sign_up_button, self.restore_button, self.sign_out_button,
+                       self.sync_button):
             button.setEnabled(not busy)
 
 

@@ -3,176 +3,211 @@
 <context>
     <name>AccountAdapter</name>
     <message>
-        <location filename="../../app/adapters/account.py" line="165" />
+        <location filename="../../app/adapters/account.py" line="177" />
         <source>Wrong e-mail address or password.</source>
         <translation>电子邮件地址或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="169" />
+        <location filename="../../app/adapters/account.py" line="181" />
         <source>Too many attempts. Try again in {minutes} minutes.</source>
         <translation>尝试次数过多。请在 {minutes} 分钟后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="170" />
+        <location filename="../../app/adapters/account.py" line="182" />
         <source>Too many attempts. Try again later.</source>
         <translation>尝试次数过多。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="173" />
+        <location filename="../../app/adapters/account.py" line="185" />
         <source>The Castwise service at {url} cannot be reached. Check the address in Settings and your connection.</source>
         <translation>无法连接位于 {url} 的 Castwise 服务。请检查“设置”中的地址和你的网络连接。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="175" />
+        <location filename="../../app/adapters/account.py" line="187" />
         <source>No Castwise service address is set. Enter it in Settings (Castwise service address).</source>
         <translation>尚未设置 Castwise 服务地址。请在“设置”中填写（Castwise 服务地址）。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="177" />
+        <location filename="../../app/adapters/account.py" line="189" />
         <source>You are signed out. Sign in to your Castwise account again.</source>
         <translation>你已退出登录。请重新登录你的 Castwise 账户。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="181" />
+        <location filename="../../app/adapters/account.py" line="193" />
         <source>The service refused: {detail}</source>
         <translation>服务拒绝了请求：{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="185" />
+        <location filename="../../app/adapters/account.py" line="197" />
         <source>Something went wrong ({name}). Report a problem if it keeps happening.</source>
         <translation>出现问题（{name}）。如果反复出现，请报告问题。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="208" />
+        <location filename="../../app/adapters/account.py" line="220" />
         <source>Check the form: a valid e-mail address, a username of letters, digits, - or _, and a password of at least 10 characters.</source>
         <translation>请检查表单：有效的电子邮件地址、由字母、数字、- 或 _ 组成的用户名，以及至少 10 个字符的密码。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="210" />
+        <location filename="../../app/adapters/account.py" line="222" />
         <source>That e-mail address or username already has an account. Sign in instead.</source>
         <translation>该电子邮件地址或用户名已有账户。请直接登录。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="271" />
+        <location filename="../../app/adapters/account.py" line="307" />
         <source>no longer among your purchases</source>
         <translation>已不在你的购买项目中</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="315" />
+        <location filename="../../app/adapters/account.py" line="351" />
         <source>{added} premium shows added, {kept} already here, {ended} no longer available.</source>
         <translation>已添加 {added} 个付费节目，{kept} 个已存在，{ended} 个不再可用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/adapters/account.py" line="357" />
+        <source>Synced: {sent} subscriptions sent, {received} received, {removed} removed; {uploaded} progress updates sent, {applied} applied.</source>
+        <translation>已同步：发送 {sent} 个订阅，收到 {received} 个，移除 {removed} 个；发送 {uploaded} 条进度更新，应用 {applied} 条。</translation>
     </message>
 </context>
 <context>
     <name>AccountDialog</name>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="47" />
+        <location filename="../../app/components/account_dialog.py" line="57" />
         <source>Castwise account</source>
         <translation>Castwise 账户</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="60" />
-        <location filename="../../app/components/account_dialog.py" line="65" />
+        <location filename="../../app/components/account_dialog.py" line="70" />
+        <location filename="../../app/components/account_dialog.py" line="75" />
         <source>E-mail address or username</source>
         <translation>电子邮件地址或用户名</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="63" />
-        <location filename="../../app/components/account_dialog.py" line="66" />
+        <location filename="../../app/components/account_dialog.py" line="73" />
+        <location filename="../../app/components/account_dialog.py" line="76" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="67" />
+        <location filename="../../app/components/account_dialog.py" line="77" />
         <source>Sign in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="70" />
+        <location filename="../../app/components/account_dialog.py" line="80" />
         <source>Create an account…</source>
         <translation>创建账户…</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="79" />
-        <location filename="../../app/components/account_dialog.py" line="85" />
+        <location filename="../../app/components/account_dialog.py" line="89" />
+        <location filename="../../app/components/account_dialog.py" line="95" />
         <source>E-mail address</source>
         <translation>电子邮件地址</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="81" />
-        <location filename="../../app/components/account_dialog.py" line="86" />
+        <location filename="../../app/components/account_dialog.py" line="91" />
+        <location filename="../../app/components/account_dialog.py" line="96" />
         <source>Username</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="84" />
-        <location filename="../../app/components/account_dialog.py" line="87" />
+        <location filename="../../app/components/account_dialog.py" line="94" />
+        <location filename="../../app/components/account_dialog.py" line="97" />
         <source>Password (at least 10 characters)</source>
         <translation>密码（至少 10 个字符）</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="88" />
+        <location filename="../../app/components/account_dialog.py" line="98" />
         <source>Create account</source>
         <translation>创建账户</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="90" />
+        <location filename="../../app/components/account_dialog.py" line="100" />
         <source>I already have an account</source>
         <translation>我已有账户</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="101" />
-        <location filename="../../app/components/account_dialog.py" line="103" />
+        <location filename="../../app/components/account_dialog.py" line="116" />
+        <location filename="../../app/components/account_dialog.py" line="128" />
         <source>Purchases</source>
         <translation>已购项目</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="107" />
+        <location filename="../../app/components/account_dialog.py" line="120" />
         <source>No premium shows bought with this account yet.</source>
         <translation>此账户尚未购买任何付费节目。</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="111" />
+        <location filename="../../app/components/account_dialog.py" line="124" />
         <source>Restore purchases</source>
         <translation>恢复购买</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="112" />
+        <location filename="../../app/components/account_dialog.py" line="125" />
         <source>Subscribe on this computer to every premium show you bought</source>
         <translation>在这台电脑上订阅你购买的所有付费节目</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="114" />
+        <location filename="../../app/components/account_dialog.py" line="133" />
+        <source>Signed-in devices</source>
+        <translation>已登录的设备</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="138" />
+        <source>Sign out that device</source>
+        <translation>让该设备退出登录</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="142" />
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="146" />
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="147" />
+        <source>Sync subscriptions and listening progress with your other devices (private feeds stay here)</source>
+        <translation>与你的其他设备同步订阅和收听进度（私有订阅源只保留在这台电脑上）</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="149" />
         <source>Sign out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="122" />
+        <location filename="../../app/components/account_dialog.py" line="157" />
         <source>Account messages</source>
         <translation>账户消息</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="146" />
+        <location filename="../../app/components/account_dialog.py" line="181" />
         <source>Enter your e-mail address (or username) and password.</source>
         <translation>请输入你的电子邮件地址（或用户名）和密码。</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="156" />
+        <location filename="../../app/components/account_dialog.py" line="195" />
         <source>Fill in an e-mail address, a username and a password.</source>
         <translation>请填写电子邮件地址、用户名和密码。</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="166" />
+        <location filename="../../app/components/account_dialog.py" line="205" />
         <source>Restoring purchases…</source>
         <translation>正在恢复购买…</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="171" />
+        <location filename="../../app/components/account_dialog.py" line="209" />
+        <source>Syncing…</source>
+        <translation>正在同步…</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="227" />
         <source>Castwise service: {url}</source>
         <translation>Castwise 服务：{url}</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_dialog.py" line="177" />
+        <location filename="../../app/components/account_dialog.py" line="233" />
         <source>Signed in as {name}</source>
         <translation>已登录为 {name}</translation>
     </message>
@@ -180,42 +215,42 @@
 <context>
     <name>AccountFeatures</name>
     <message>
-        <location filename="../../app/interactive_link.py" line="47" />
+        <location filename="../../app/interactive_link.py" line="52" />
         <source>&amp;Account</source>
         <translation>账户(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="53" />
+        <location filename="../../app/interactive_link.py" line="58" />
         <source>Account and purchases…</source>
         <translation>账户与购买…</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="157" />
+        <location filename="../../app/interactive_link.py" line="169" />
         <source>Your access to {title} ended; it is no longer refreshed.</source>
         <translation>你对 {title} 的访问已结束，它将不再更新。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="191" />
+        <location filename="../../app/interactive_link.py" line="222" />
         <source>Your vote counted.</source>
         <translation>你的投票已计入。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="192" />
+        <location filename="../../app/interactive_link.py" line="223" />
         <source>Your answer reached the creator.</source>
         <translation>你的回答已送达创作者。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="193" />
+        <location filename="../../app/interactive_link.py" line="224" />
         <source>Your comment was posted.</source>
         <translation>你的评论已发布。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="194" />
+        <location filename="../../app/interactive_link.py" line="225" />
         <source>Thank you: the creator will look at this comment.</source>
         <translation>谢谢：创作者会查看这条评论。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="197" />
+        <location filename="../../app/interactive_link.py" line="228" />
         <source>Your comment waits for the creator's approval.</source>
         <translation>你的评论正在等待创作者审核。</translation>
     </message>
@@ -226,6 +261,19 @@
         <location filename="../../app/components/interaction_comments.py" line="52" />
         <source>{author} (creator)</source>
         <translation>{author}（创作者）</translation>
+    </message>
+</context>
+<context>
+    <name>DevicesModel</name>
+    <message>
+        <location filename="../../app/components/account_devices.py" line="48" />
+        <source>{device} (this computer)</source>
+        <translation>{device}（这台电脑）</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_devices.py" line="49" />
+        <source>{device}, last used {when} UTC</source>
+        <translation>{device}，最近使用于 {when} UTC</translation>
     </message>
 </context>
 <context>
@@ -451,17 +499,17 @@
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/models/episodes.py" line="106" />
+        <location filename="../../app/models/episodes.py" line="107" />
         <source>Video (plays as audio)</source>
         <translation>视频（以音频播放）</translation>
     </message>
     <message>
-        <location filename="../../app/models/episodes.py" line="107" />
+        <location filename="../../app/models/episodes.py" line="108" />
         <source>Live: not supported yet</source>
         <translation>直播：暂不支持</translation>
     </message>
     <message>
-        <location filename="../../app/models/episodes.py" line="108" />
+        <location filename="../../app/models/episodes.py" line="109" />
         <source>Nothing to play</source>
         <translation>没有可播放的内容</translation>
     </message>
@@ -675,17 +723,17 @@
 <context>
     <name>InteractiveAdapter</name>
     <message>
-        <location filename="../../app/adapters/interactive.py" line="307" />
+        <location filename="../../app/adapters/interactive.py" line="313" />
         <source>The Castwise service cannot be reached now; your votes, answers and comments are kept and sent when it is back.</source>
         <translation>现在无法连接 Castwise 服务；你的投票、回答和评论已保存，服务恢复后会自动发送。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/interactive.py" line="320" />
+        <location filename="../../app/adapters/interactive.py" line="326" />
         <source>Not sent: {reason}</source>
         <translation>未发送：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/interactive.py" line="322" />
+        <location filename="../../app/adapters/interactive.py" line="328" />
         <source>Sign in to send your votes, answers and comments.</source>
         <translation>登录后才能发送你的投票、回答和评论。</translation>
     </message>
@@ -693,179 +741,179 @@
 <context>
     <name>LibraryPage</name>
     <message>
-        <location filename="../../app/pages/library.py" line="93" />
+        <location filename="../../app/pages/library.py" line="94" />
         <source>Welcome to Castwise</source>
         <translation>欢迎使用 Castwise</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="94" />
+        <location filename="../../app/pages/library.py" line="95" />
         <source>Subscribe to a podcast by its feed address, import your subscriptions from another app as OPML, or find shows in Search.</source>
         <translation>通过订阅源地址订阅播客，以 OPML 从其他应用导入订阅，或在“搜索”中查找节目。</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="96" />
+        <location filename="../../app/pages/library.py" line="97" />
         <source>Subscribe by URL…</source>
         <translation>通过 URL 订阅…</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="99" />
+        <location filename="../../app/pages/library.py" line="100" />
         <source>Import OPML…</source>
         <translation>导入 OPML…</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="112" />
+        <location filename="../../app/pages/library.py" line="113" />
         <source>Subscribe by URL</source>
         <translation>通过 URL 订阅</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="113" />
+        <location filename="../../app/pages/library.py" line="114" />
         <source>Import OPML</source>
         <translation>导入 OPML</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="114" />
+        <location filename="../../app/pages/library.py" line="115" />
         <source>Refresh all podcasts</source>
         <translation>刷新所有播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="115" />
-        <location filename="../../app/pages/library.py" line="381" />
+        <location filename="../../app/pages/library.py" line="116" />
+        <location filename="../../app/pages/library.py" line="386" />
         <source>Unsubscribe</source>
         <translation>取消订阅</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="118" />
+        <location filename="../../app/pages/library.py" line="119" />
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="120" />
+        <location filename="../../app/pages/library.py" line="121" />
         <source>Show podcasts as a grid</source>
         <translation>以网格显示播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="123" />
+        <location filename="../../app/pages/library.py" line="124" />
         <source>Sort podcasts</source>
         <translation>播客排序</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="124" />
+        <location filename="../../app/pages/library.py" line="125" />
         <source>A–Z</source>
         <translation>按名称</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="125" />
+        <location filename="../../app/pages/library.py" line="126" />
         <source>New episodes</source>
         <translation>新单集数</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="134" />
+        <location filename="../../app/pages/library.py" line="135" />
         <source>Refresh progress</source>
         <translation>刷新进度</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="138" />
+        <location filename="../../app/pages/library.py" line="139" />
         <source>All new episodes</source>
         <translation>所有新单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="148" />
+        <location filename="../../app/pages/library.py" line="149" />
         <source>Podcasts</source>
         <translation>播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="164" />
         <location filename="../../app/pages/library.py" line="165" />
+        <location filename="../../app/pages/library.py" line="166" />
         <source>Filter episodes</source>
         <translation>筛选单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="169" />
+        <location filename="../../app/pages/library.py" line="170" />
         <source>Show episodes</source>
         <translation>显示单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="171" />
+        <location filename="../../app/pages/library.py" line="172" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="172" />
+        <location filename="../../app/pages/library.py" line="173" />
         <source>Unplayed</source>
         <translation>未播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="173" />
+        <location filename="../../app/pages/library.py" line="174" />
         <source>In progress</source>
         <translation>收听中</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="174" />
+        <location filename="../../app/pages/library.py" line="175" />
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="175" />
+        <location filename="../../app/pages/library.py" line="176" />
         <source>Played</source>
         <translation>已播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="190" />
+        <location filename="../../app/pages/library.py" line="195" />
         <source>Episodes</source>
         <translation>单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="277" />
+        <location filename="../../app/pages/library.py" line="282" />
         <source>Refreshing %v of %m</source>
         <translation>正在刷新 %v / %m</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="286" />
+        <location filename="../../app/pages/library.py" line="291" />
         <source>{title}: {error}</source>
         <translation>{title}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="358" />
+        <location filename="../../app/pages/library.py" line="363" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="359" />
+        <location filename="../../app/pages/library.py" line="364" />
         <source>Add to Up Next</source>
         <translation>加入待播</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="360" />
+        <location filename="../../app/pages/library.py" line="365" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="366" />
+        <location filename="../../app/pages/library.py" line="371" />
         <source>Mark as played</source>
         <translation>标记为已播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="367" />
+        <location filename="../../app/pages/library.py" line="372" />
         <source>Mark as unplayed</source>
         <translation>标记为未播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="375" />
+        <location filename="../../app/pages/library.py" line="380" />
         <source>Playback speed for this show…</source>
         <translation>本节目的播放速度…</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="376" />
+        <location filename="../../app/pages/library.py" line="381" />
         <source>Auto-download new episodes</source>
         <translation>自动下载新单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="407" />
+        <location filename="../../app/pages/library.py" line="412" />
         <source>{count} episodes</source>
         <translation>{count} 个单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="408" />
+        <location filename="../../app/pages/library.py" line="413" />
         <source>{shown} of {total} episodes</source>
         <translation>{shown} / {total} 个单集</translation>
     </message>
@@ -1055,106 +1103,106 @@
 <context>
     <name>NowPlayingBar</name>
     <message>
-        <location filename="../../app/components/now_playing.py" line="72" />
+        <location filename="../../app/components/now_playing.py" line="73" />
         <source>Position</source>
         <translation>播放位置</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="76" />
+        <location filename="../../app/components/now_playing.py" line="77" />
         <source>Time elapsed</source>
         <translation>已播放时间</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="78" />
+        <location filename="../../app/components/now_playing.py" line="79" />
         <source>Time remaining</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="86" />
+        <location filename="../../app/components/now_playing.py" line="87" />
         <source>Chapters, polls and comments</source>
         <translation>章节、投票和评论</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="96" />
+        <location filename="../../app/components/now_playing.py" line="97" />
         <source>Episode playing</source>
         <translation>正在播放的单集</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="99" />
+        <location filename="../../app/components/now_playing.py" line="100" />
         <source>Chapter playing</source>
         <translation>当前章节</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="105" />
+        <location filename="../../app/components/now_playing.py" line="106" />
         <source>Skip back</source>
         <translation>后退</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="107" />
-        <location filename="../../app/components/now_playing.py" line="216" />
+        <location filename="../../app/components/now_playing.py" line="108" />
+        <location filename="../../app/components/now_playing.py" line="221" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="109" />
+        <location filename="../../app/components/now_playing.py" line="110" />
         <source>Skip forward</source>
         <translation>快进</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="116" />
         <location filename="../../app/components/now_playing.py" line="117" />
+        <location filename="../../app/components/now_playing.py" line="118" />
         <source>Polls and comments</source>
         <translation>投票和评论</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="118" />
+        <location filename="../../app/components/now_playing.py" line="119" />
         <source>Show the polls, questions and comments of this episode</source>
         <translation>显示本集的投票、问题和评论</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="126" />
         <location filename="../../app/components/now_playing.py" line="127" />
+        <location filename="../../app/components/now_playing.py" line="128" />
         <source>Playback speed</source>
         <translation>播放速度</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="134" />
+        <location filename="../../app/components/now_playing.py" line="135" />
         <source>Sleep timer</source>
         <translation>睡眠定时</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="138" />
+        <location filename="../../app/components/now_playing.py" line="139" />
         <source>In {minutes} minutes</source>
         <translation>{minutes} 分钟后</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="139" />
+        <location filename="../../app/components/now_playing.py" line="140" />
         <source>At the end of the episode</source>
         <translation>本集结束时</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="140" />
+        <location filename="../../app/components/now_playing.py" line="141" />
         <source>At the end of the chapter</source>
         <translation>本章结束时</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="141" />
+        <location filename="../../app/components/now_playing.py" line="142" />
         <source>Off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="153" />
         <location filename="../../app/components/now_playing.py" line="154" />
+        <location filename="../../app/components/now_playing.py" line="155" />
         <source>Volume</source>
         <translation>音量</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="177" />
+        <location filename="../../app/components/now_playing.py" line="179" />
         <source>Nothing playing</source>
         <translation>未在播放</translation>
     </message>
     <message>
-        <location filename="../../app/components/now_playing.py" line="216" />
+        <location filename="../../app/components/now_playing.py" line="221" />
         <source>Pause</source>
         <translation>暂停</translation>
     </message>

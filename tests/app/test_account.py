@@ -20,7 +20,7 @@ from tests.account.conftest import service
 from tests.account.helpers import LISTENER_PASSWORD, premium_world
 from tests.account.liveservice import LiveService, free_port
 from tests.service.world import deliver
-from tests.support.httpserver import LocalHTTPServer
+from tests.support.httpserver import LocalHTTPServer, Resource
 
 __all__ = ["service"]
 
@@ -203,6 +203,51 @@ def test_an_unreachable_service_is_explained(qtbot, monkeypatch) -> None:  # typ
                               "and your connection."]
 
 
+def test_devices_can_be_signed_out_and_subscriptions_sync(qtbot, gui: Gui, service: LiveService,
+                                                           http_server: LocalHTTPServer) -> None:
+    premium_world(service, http_server)
+    window = gui.window
+    # Another device of the same account.
+    laptop = service.api.post("/api/v1/auth/signin", json={"login": "listener", "password": LISTENER_PASSWORD,
+                                                           "device_name": "Old laptop"}).json()
+    dialog = sign_in(qtbot, gui, "listener", LISTENER_PASSWORD)
+    dialog.tabs.setCurrentIndex(1)  # Devices
+    model = dialog.devices_model
+    # The listener's world signed in once from "laptop" already; then "Old laptop", then this computer.
+    qtbot.waitUntil(lambda: model.rowCount() == 3, timeout=WAIT_MS)
+
+    def shown() -> list[str]:
+        return [model.index(row, 0).data() for row in range(model.rowCount())]
+
+    assert shown()[0].startswith("Castwise on ") and shown()[0].endswith("(this computer)")
+    assert shown()[1].startswith("Old laptop, last used ") and shown()[2].startswith("laptop, last used ")
+    dialog.devices_view.setCurrentIndex(model.index(0, 0))
+    assert not dialog.sign_out_device_button.isEnabled()  # this computer signs out with "Sign out"
+    dialog.devices_view.setCurrentIndex(model.index(1, 0))
+    qtbot.mouseClick(dialog.sign_out_device_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=WAIT_MS)
+    assert not any(text.startswith("Old laptop") for text in shown())
+    refused = service.api.get("/api/v1/account", headers={"Authorization": f"Bearer {laptop['access_token']}"})
+    assert refused.status_code == 401
+
+    # Sync now: a show subscribed here goes to the account; the premium show's private feed does not.
+    qtbot.waitUntil(lambda: podcast_titles(window) == ["Deep Dives"], timeout=WAIT_MS)
+    from tests.app.conftest import podcast_feed
+    open_feed = http_server.add("/open.xml", Resource(body=podcast_feed(http_server.url(""), [("Pilot", "/p.mp3", 60)],
+                                                                        title="Open Show"),
+                                                      content_type="application/rss+xml"))
+    with qtbot.waitSignal(window.message_shown, timeout=WAIT_MS, check_params_cb=lambda text: "new episodes" in text):
+        window.subscribe(open_feed)
+    with qtbot.waitSignal(dialog.message_shown, timeout=WAIT_MS, check_params_cb=lambda text: text.startswith("Synced")):
+        qtbot.mouseClick(dialog.sync_button, Qt.MouseButton.LeftButton)
+    assert dialog.message_label.text().startswith("Synced: 1 subscriptions sent, 0 received, 0 removed;")
+    from sqlalchemy import select
+
+    from service.models.sync import SubscriptionChange
+    with service.context.sessions() as db:
+        assert list(db.scalars(select(SubscriptionChange.url))) == [open_feed]
+
+
 def test_the_service_address_comes_from_settings(qtbot, service: LiveService, http_server: LocalHTTPServer,
                                                 monkeypatch) -> None:  # type: ignore[no-untyped-def]
     premium_world(service, http_server)
@@ -262,3 +307,23 @@ application.close()
     menus, loaded = result.stdout.strip().splitlines()[-2:]
     assert menus == "['&File', '&Account', '&Help']"
     assert loaded == "[]"
+
+
+def test_devices_model_passes_the_model_tester(qtmodeltester) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from app.components.account_devices import DeviceRole, DevicesModel
+    from protocol.accounts import SessionPublic
+
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+    def device(number: int, name: str, hours_ago: int, current: bool = False) -> SessionPublic:
+        return SessionPublic(id=number, device_name=name, created_at=now - timedelta(days=9),
+                             last_used_at=now - timedelta(hours=hours_ago), current=current)
+
+    model = DevicesModel()
+    model.set_devices([device(1, "Phone", 5), device(2, "Desk", 9, current=True), device(3, "Tablet", 1)])
+    qtmodeltester.check(model, force_py=True)
+    assert [model.index(row, 0).data(DeviceRole.SESSION_ID) for row in range(3)] == [2, 3, 1]
+    assert model.index(0, 0).data() == "Desk (this computer)"
+    assert model.index(1, 0).data() == "Tablet, last used 2026-11-23 11:00 UTC"
