@@ -100,6 +100,7 @@ class EpisodeListModel(QAbstractTableModel):
             EpisodeState.PLAYED: self.tr("Played"),
         }
         self._downloaded_text = self.tr("Downloaded")
+        self._dates: dict[int, str] = {}
         self._bold_font = QFont()
         self._bold_font.setBold(True)
         self._kind_text = {
@@ -193,17 +194,7 @@ class EpisodeListModel(QAbstractTableModel):
         row = self._rows[self._visible[index.row()]]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == EpisodeColumn.TITLE:
-                return row.title
-            if column == EpisodeColumn.PODCAST:
-                return row.podcast_title
-            if column == EpisodeColumn.PUBLISHED:
-                return format_date_s(row.published_s)
-            if column == EpisodeColumn.DURATION:
-                return format_duration_s(row.duration_s)
-            if column == EpisodeColumn.STATE:
-                return self._describe_state(row)
-            return None
+            return self._display(row, column) if 0 <= column < len(EpisodeColumn) else None
         if role == EpisodeRole.EPISODE_ID:
             return row.episode_id
         if role == EpisodeRole.ROW:
@@ -215,6 +206,31 @@ class EpisodeListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.FontRole and column == EpisodeColumn.TITLE and row.state is EpisodeState.NEW:
             return self._bold_font
         return None
+
+    def cell_text(self, visible_row: int, column: int) -> tuple[str, bool]:
+        """What a cell shows and whether it is bold (a new episode's title), in one call: the
+        list's delegate paints from this instead of asking for each role."""
+        row = self._rows[self._visible[visible_row]]
+        return self._display(row, column), column == EpisodeColumn.TITLE and row.state is EpisodeState.NEW
+
+    def _display(self, row: EpisodeRow, column: int) -> str:
+        if column == EpisodeColumn.TITLE:
+            return row.title
+        if column == EpisodeColumn.PODCAST:
+            return row.podcast_title
+        if column == EpisodeColumn.PUBLISHED:
+            published = row.published_s
+            if published is None:
+                return ""
+            # Dates are UTC days: formatted once per day, not once per painted cell.
+            day = int(published // 86_400)
+            text = self._dates.get(day)
+            if text is None:
+                text = self._dates[day] = format_date_s(published)
+            return text
+        if column == EpisodeColumn.DURATION:
+            return format_duration_s(row.duration_s)
+        return self._describe_state(row)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(EpisodeColumn):

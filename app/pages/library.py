@@ -30,6 +30,7 @@ from app.icons import icon
 from app.models.episodes import EpisodeColumn, EpisodeFilter, EpisodeListModel, EpisodeRole
 from app.models.podcasts import PodcastListModel, PodcastRole, PodcastSortFilterProxy
 from app.models.rows import EpisodeRow, MediaKind, PodcastRow
+from app.pages.episode_delegate import EpisodeDelegate
 from app.tasks import TaskRunner
 from app.widgets.empty_state import EmptyState
 
@@ -182,6 +183,10 @@ class LibraryPage(QWidget):
         self.episode_view = QTreeView()
         self.episode_view.setModel(self.episode_model)
         self.episode_view.setUniformRowHeights(True)  # constant-time layout for 100k rows
+        # Paints each cell from the row in one call (a full repaint, as when the scroll bar is
+        # dragged, stays within a frame); see app.pages.episode_delegate.
+        self.episode_delegate = EpisodeDelegate(self.episode_model, self.episode_view)
+        self.episode_view.setItemDelegate(self.episode_delegate)
         self.episode_view.setRootIsDecorated(False)
         self.episode_view.setAlternatingRowColors(True)
         self.episode_view.setSortingEnabled(True)

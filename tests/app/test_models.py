@@ -192,3 +192,47 @@ def test_podcast_sort_by_new_episodes_keeps_the_selection(qtbot) -> None:
     assert model.data(selected, PodcastRole.PODCAST_ID) == 1 and selected.row() == 1
     model.set_rows(model.rows())  # a reload keeps the chosen order
     assert [model.data(model.index(r, 0), PodcastRole.PODCAST_ID) for r in range(3)] == [2, 1, 3]
+
+
+def test_episode_delegate_draws_every_cell_and_the_selection(qtbot) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtWidgets import QTreeView
+
+    from app.pages.episode_delegate import EpisodeDelegate
+
+    rows = episodes(3)
+    rows[1] = EpisodeRow(**{**{f: getattr(rows[1], f) for f in rows[1].__slots__}, "duration_s": None,
+                            "title": "A very long title " * 10})
+    model = EpisodeListModel()
+    model.set_rows(rows)
+    view = QTreeView()
+    view.setModel(model)
+    view.setRootIsDecorated(False)
+    view.setUniformRowHeights(True)
+    view.setItemDelegate(EpisodeDelegate(model, view))
+    view.resize(700, 200)
+    qtbot.addWidget(view)
+    view.show()
+    selected = model.visible_row_of(rows[1].episode_id)
+    assert selected is not None
+    view.selectionModel().setCurrentIndex(model.index(selected, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                          | QItemSelectionModel.SelectionFlag.Rows)
+    qtbot.waitExposed(view)
+    image = view.viewport().grab().toImage()
+    highlight = view.palette().color(QPalette.ColorGroup.Active, QPalette.ColorRole.Highlight)
+
+    def cell_pixels(row: int, column: int) -> list[QColor]:
+        rect = view.visualRect(model.index(row, column)).adjusted(2, 2, -2, -2)
+        return [image.pixelColor(x, y) for x in range(rect.left(), rect.right()) for y in range(rect.top(), rect.bottom())]
+
+    def inked(pixels: list[QColor]) -> int:  # dark text pixels on a light background
+        return sum(1 for colour in pixels if colour.lightness() < 110)
+
+    for column in range(len(EpisodeColumn)):
+        other = 0 if selected != 0 else 2
+        assert inked(cell_pixels(other, column)) > 5, f"column {column} drew no text"
+    selected_cells = cell_pixels(selected, EpisodeColumn.PODCAST)
+    assert sum(1 for colour in selected_cells if colour == highlight) > len(selected_cells) // 2
+    duration = cell_pixels(selected, EpisodeColumn.DURATION)
+    assert all(colour == highlight for colour in duration)  # unknown duration: an empty cell
