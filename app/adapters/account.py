@@ -45,6 +45,7 @@ from account.premium import ACTIVE, REVOKED, RestoreReport
 from account.purchases import Purchases
 from account.sync import GpodderSync, SyncReport
 from app.tasks import TaskRunner
+from interactive.outbox import OUTBOX_FILE, Outbox
 from library.db import Library
 from library.db.models import Podcast
 from library.errors import CastwiseError
@@ -68,6 +69,8 @@ class AccountStatus:
     login: str
     username: str | None = None
     email: str | None = None
+    waiting_actions: int = 0
+    """Votes, answers, comments and reports stored here and not yet delivered."""
 
     @property
     def display_name(self) -> str:
@@ -274,14 +277,22 @@ class AccountAdapter(QObject):
         stored = client.session
         if stored is None:
             return None
-        status = AccountStatus(client.service_url, stored.account_id, stored.login)
+        waiting = self._waiting_actions(client.service_url, stored.account_id)
+        status = AccountStatus(client.service_url, stored.account_id, stored.login, waiting_actions=waiting)
         try:
             user = client.me()
         except ServiceUnavailableError:
             return status  # offline: still signed in, details when the service is back
         except (NotSignedInError, SessionExpiredError):
             return None
-        return AccountStatus(client.service_url, user.id, stored.login, user.username, user.email)
+        return AccountStatus(client.service_url, user.id, stored.login, user.username, user.email, waiting)
+
+    def _waiting_actions(self, service_url: str, account_id: int | None) -> int:
+        outbox_path = self._paths.data / OUTBOX_FILE
+        if account_id is None or not outbox_path.exists():
+            return 0
+        with Outbox(outbox_path, service_url=service_url, account_id=account_id) as outbox:
+            return len(outbox.items("pending"))
 
     def _purchases_job(self) -> list[PurchaseRow]:
         purchases = self.purchases()

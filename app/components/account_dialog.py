@@ -230,7 +230,11 @@ class AccountDialog(QDialog):
             if self.stack.currentWidget() is self.account_page:
                 self.stack.setCurrentWidget(self.sign_in_page)
             return
-        self.signed_in_label.setText(self.tr("Signed in as {name}").format(name=status.display_name))
+        text = self.tr("Signed in as {name}").format(name=status.display_name)
+        if status.waiting_actions:
+            text += "\n" + self.tr("{count} votes, answers or comments waiting to be sent").format(
+                count=status.waiting_actions)
+        self.signed_in_label.setText(text)
         self.stack.setCurrentWidget(self.account_page)
         self._account.load_purchases()
         if self.tabs.currentIndex() == DEVICES_TAB:

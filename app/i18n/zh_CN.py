@@ -277,6 +277,7 @@ TRANSLATIONS: dict[str, str] = {
     "subscribed on this computer": "已在这台电脑上订阅",
     "{added} premium shows added, {kept} already here, {ended} no longer available.": "已添加 {added} 个付费节目，{kept} 个已存在，{ended} 个不再可用。",
     "{author} (creator)": "{author}（创作者）",
+    "{count} votes, answers or comments waiting to be sent": "{count} 条投票、回答或评论等待发送",
     "{device} (this computer)": "{device}（这台电脑）",
     "{device}, last used {when} UTC": "{device}，最近使用于 {when} UTC",
     "{option}: {votes}": "{option}：{votes}",

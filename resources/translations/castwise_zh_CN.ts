@@ -3,67 +3,67 @@
 <context>
     <name>AccountAdapter</name>
     <message>
-        <location filename="../../app/adapters/account.py" line="177" />
+        <location filename="../../app/adapters/account.py" line="180" />
         <source>Wrong e-mail address or password.</source>
         <translation>电子邮件地址或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="181" />
+        <location filename="../../app/adapters/account.py" line="184" />
         <source>Too many attempts. Try again in {minutes} minutes.</source>
         <translation>尝试次数过多。请在 {minutes} 分钟后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="182" />
+        <location filename="../../app/adapters/account.py" line="185" />
         <source>Too many attempts. Try again later.</source>
         <translation>尝试次数过多。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="185" />
+        <location filename="../../app/adapters/account.py" line="188" />
         <source>The Castwise service at {url} cannot be reached. Check the address in Settings and your connection.</source>
         <translation>无法连接位于 {url} 的 Castwise 服务。请检查“设置”中的地址和你的网络连接。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="187" />
+        <location filename="../../app/adapters/account.py" line="190" />
         <source>No Castwise service address is set. Enter it in Settings (Castwise service address).</source>
         <translation>尚未设置 Castwise 服务地址。请在“设置”中填写（Castwise 服务地址）。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="189" />
+        <location filename="../../app/adapters/account.py" line="192" />
         <source>You are signed out. Sign in to your Castwise account again.</source>
         <translation>你已退出登录。请重新登录你的 Castwise 账户。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="193" />
+        <location filename="../../app/adapters/account.py" line="196" />
         <source>The service refused: {detail}</source>
         <translation>服务拒绝了请求：{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="197" />
+        <location filename="../../app/adapters/account.py" line="200" />
         <source>Something went wrong ({name}). Report a problem if it keeps happening.</source>
         <translation>出现问题（{name}）。如果反复出现，请报告问题。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="220" />
+        <location filename="../../app/adapters/account.py" line="223" />
         <source>Check the form: a valid e-mail address, a username of letters, digits, - or _, and a password of at least 10 characters.</source>
         <translation>请检查表单：有效的电子邮件地址、由字母、数字、- 或 _ 组成的用户名，以及至少 10 个字符的密码。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="222" />
+        <location filename="../../app/adapters/account.py" line="225" />
         <source>That e-mail address or username already has an account. Sign in instead.</source>
         <translation>该电子邮件地址或用户名已有账户。请直接登录。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="307" />
+        <location filename="../../app/adapters/account.py" line="318" />
         <source>no longer among your purchases</source>
         <translation>已不在你的购买项目中</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="351" />
+        <location filename="../../app/adapters/account.py" line="362" />
         <source>{added} premium shows added, {kept} already here, {ended} no longer available.</source>
         <translation>已添加 {added} 个付费节目，{kept} 个已存在，{ended} 个不再可用。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="357" />
+        <location filename="../../app/adapters/account.py" line="368" />
         <source>Synced: {sent} subscriptions sent, {received} received, {removed} removed; {uploaded} progress updates sent, {applied} applied.</source>
         <translation>已同步：发送 {sent} 个订阅，收到 {received} 个，移除 {removed} 个；发送 {uploaded} 条进度更新，应用 {applied} 条。</translation>
     </message>
@@ -210,6 +210,11 @@
         <location filename="../../app/components/account_dialog.py" line="233" />
         <source>Signed in as {name}</source>
         <translation>已登录为 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/account_dialog.py" line="235" />
+        <source>{count} votes, answers or comments waiting to be sent</source>
+        <translation>{count} 条投票、回答或评论等待发送</translation>
     </message>
 </context>
 <context>

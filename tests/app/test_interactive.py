@@ -171,6 +171,12 @@ def test_a_vote_made_while_the_service_is_down_counts_once_when_it_is_back(
         assert "kept and sent when it is back" in panel.status_label.text()
         with Outbox(resolve_paths().data / OUTBOX_FILE, service_url=service.url, account_id=world.alice.id) as outbox:
             assert [(item.kind, item.state) for item in outbox.items()] == [("vote", "pending")]
+        # The account dialog, offline, still knows who is signed in and what waits to be sent.
+        dialog = gui.features.show_account()
+        qtbot.waitUntil(lambda: "1 votes, answers or comments waiting to be sent" in dialog.signed_in_label.text(),
+                        timeout=WAIT_MS)
+        assert dialog.signed_in_label.text().startswith("Signed in as alice")
+        dialog.hide()
     finally:
         service.start()
 
