@@ -9,6 +9,7 @@ comments an earlier run left queued are sent), whichever comes first.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import TYPE_CHECKING
 
@@ -224,7 +225,7 @@ class AccountFeatures(QObject):
             "comment": self.tr("Your comment was posted."),
             "report": self.tr("Thank you: the creator will look at this comment."),
         }
-        if item.kind == "comment" and item.response and '"visibility":"pending"' in item.response.replace(" ", ""):
+        if item.kind == "comment" and _visibility(item.response) == "pending":
             self.panel.show_status(self.tr("Your comment waits for the creator's approval."))
             return
         self.panel.show_status(texts.get(item.kind, ""))
@@ -233,3 +234,12 @@ class AccountFeatures(QObject):
         if self.panel is not None:
             self.panel.show_status(text)
         self._window.show_message(text)
+
+
+def _visibility(response: str | None) -> str | None:
+    """The ``visibility`` of a delivered comment, from the service's JSON answer."""
+    try:
+        body = json.loads(response or "")
+    except ValueError:
+        return None
+    return body.get("visibility") if isinstance(body, dict) else None

@@ -212,6 +212,14 @@ def test_signed_out_the_panel_explains_and_offers_sign_in(qtbot, gui: Gui, servi
                     timeout=WAIT_MS)
     assert panel.prompt_label.text() == "Best segment?" and panel.vote_button.isEnabled()
     assert panel.comment_edit.isEnabled()
+    # The creator approves every comment first: the panel says the comment waits for that.
+    service.json("PUT", f"/api/v1/interactive-episodes/{world.episode_id}/moderation", world.creator.access_token,
+                 json={"approval": "all"})
+    qtbot.keyClicks(panel.comment_edit, "Hello from the panel")
+    qtbot.mouseClick(panel.comment_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.status_label.text() == "Your comment waits for the creator's approval.",
+                    timeout=WAIT_MS)
+    assert visible_comments(service, world) == []
 
 
 def test_comments_model_passes_the_model_tester(qtmodeltester) -> None:
