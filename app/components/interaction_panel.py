@@ -237,9 +237,17 @@ class InteractionPanel(QFrame):
 
     def show_tally(self, tally: PollTally) -> None:
         """A live tally: shown when it is the poll on screen and its counts are visible to us."""
-        if self._poll is None or tally.poll_id != self._poll.id or tally.counts is None:
+        if self._poll is None or tally.poll_id != self._poll.id:
             return
-        self._show_results({int(key): value for key, value in tally.counts.items()}, tally.total)
+        if not tally.is_open and self._poll.is_open:  # the creator closed it just now
+            self._poll = self._poll.model_copy(update={"is_open": False})
+            for button in self._option_buttons.values():
+                button.setEnabled(False)
+            self.vote_button.setEnabled(False)
+            if self._poll.id not in self._voted_poll_ids and self._poll.my_option_ids is None:
+                self.status_label.setText(self.tr("This poll is closed."))
+        if tally.counts is not None:
+            self._show_results({int(key): value for key, value in tally.counts.items()}, tally.total)
 
     def offer_question(self, question_id: int, prompt: str) -> None:
         self.title_label.setText(self.tr("Question"))

@@ -189,7 +189,7 @@ def test_a_vote_made_while_the_service_is_down_counts_once_when_it_is_back(
 
 def test_signed_out_the_panel_explains_and_offers_sign_in(qtbot, gui: Gui, service: LiveService,
                                                           world: World) -> None:
-    world.poll(service.api, anchor_ms=60_000)
+    poll = world.poll(service.api, anchor_ms=60_000)
     world.question(service.api, anchor_ms=None, prompt="Where do you listen?")  # for any time: no mark
     subscribe_and_play(qtbot, gui, world, start_ms=58_000)
     qtbot.waitUntil(lambda: lane_marks(gui) == [TimelineMark(60_000, "Best segment?", "poll")], timeout=WAIT_MS)
@@ -212,6 +212,12 @@ def test_signed_out_the_panel_explains_and_offers_sign_in(qtbot, gui: Gui, servi
                     timeout=WAIT_MS)
     assert panel.prompt_label.text() == "Best segment?" and panel.vote_button.isEnabled()
     assert panel.comment_edit.isEnabled()
+    # The creator closes the poll: the live stream says so and the panel stops offering the vote.
+    service.json("POST", f"/api/v1/polls/{poll['id']}/close", world.creator.access_token)
+    qtbot.waitUntil(lambda: panel.status_label.text() == "This poll is closed.", timeout=WAIT_MS)
+    assert not panel.vote_button.isEnabled()
+    assert not any(button.isEnabled() for button in panel.option_buttons().values())
+
     # The creator approves every comment first: the panel says the comment waits for that.
     service.json("PUT", f"/api/v1/interactive-episodes/{world.episode_id}/moderation", world.creator.access_token,
                  json={"approval": "all"})
