@@ -327,3 +327,31 @@ def test_devices_model_passes_the_model_tester(qtmodeltester) -> None:
     assert [model.index(row, 0).data(DeviceRole.SESSION_ID) for row in range(3)] == [2, 3, 1]
     assert model.index(0, 0).data() == "Desk (this computer)"
     assert model.index(1, 0).data() == "Tablet, last used 2026-11-23 11:00 UTC"
+
+
+def test_the_account_and_the_panel_speak_chinese(qtbot, castwise_home) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from app.i18n import install_translator
+    from app.preferences import LANGUAGE, Preferences
+    from library.db import open_library
+
+    with open_library() as library:
+        Preferences(library).set(LANGUAGE, "zh_CN")
+    application = build(engine=NullEngine(), log_to_file=False)
+    try:
+        window = application.window
+        qtbot.addWidget(window)
+        assert [action.text() for action in window.menuBar().actions()][1] == "账户(&A)"
+        features = window.account_features
+        features.install()
+        dialog = features.account_dialog()
+        assert dialog.sign_in_button.text() == "登录" and dialog.restore_button.text() == "恢复购买"
+        panel = features.panel
+        assert panel.vote_button.text() == "投票"
+        assert panel.consent_check.text() == "允许创作者公开我的回答"
+        assert window.now_playing.interactions_button.text() == "投票和评论"
+        window.close()
+    finally:
+        application.close()
+        install_translator(QApplication.instance(), "en")
