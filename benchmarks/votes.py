@@ -105,12 +105,12 @@ def start_service(database_url: str, data_dir: Path, *, workers: int, port: int)
     raise RuntimeError("the service did not start")
 
 
-def _load_process(host: str, port: int, plan: dict[str, Any], concurrency: int, results: Any) -> None:
+def _load_process(host: str, port: int, plan: dict[str, Any], concurrency: int, rate: float, results: Any) -> None:
     from benchmarks.votes_client import run_loop, vote_all
 
     cpu_before = time.process_time()
     run = run_loop(vote_all(host, port, plan["poll_id"], plan["options"], plan["voter_tokens"],
-                            concurrency=concurrency, tag="load"))
+                            concurrency=concurrency, tag="load", rate=rate))
     results.put({"acknowledged": run.acknowledged, "latencies": run.latencies_ms, "elapsed_s": run.elapsed_s,
                  "errors": run.errors, "cpu_s": time.process_time() - cpu_before})
 
@@ -152,7 +152,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--voters", type=int, default=20_000)
     parser.add_argument("--listeners", type=int, default=500)
-    parser.add_argument("--concurrency", type=int, default=48)
+    parser.add_argument("--concurrency", type=int, default=48,
+                        help="connections of the load generator (closed loop: votes in flight)")
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="votes offered per second (open loop); 0: as fast as the connections go")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
@@ -195,7 +198,8 @@ def main() -> None:
             postmaster = _postmaster_pid(postgres)
             cpu_before = {"service": _cpu_s(service.pid), "postgres": _cpu_s(postmaster),
                           "listeners": _cpu_s(listeners.pid)}
-            load = context.Process(target=_load_process, args=(host, port, plan, args.concurrency, loaded))
+            load = context.Process(target=_load_process,
+                                   args=(host, port, plan, args.concurrency, args.rate, loaded))
             load.start()
             outcome = loaded.get(timeout=1800)
             load.join()
@@ -244,6 +248,7 @@ def main() -> None:
         "listener_client_cpu_ms_per_vote": round(cpu["listeners"] * 1000 / votes, 3),
         "workers": args.workers,
         "concurrency": args.concurrency,
+        "offered_per_s": args.rate or None,
     }))
 
 

@@ -103,48 +103,78 @@ def vote_request(host: str, port: int, poll_id: int, token: str, key: str, optio
 
 
 async def vote_all(host: str, port: int, poll_id: int, options: list[int], tokens: list[str], *,
-                   concurrency: int, tag: str) -> VoteRun:
-    """Send each token's one vote (option ``index % len(options)``) over ``concurrency`` connections."""
+                   concurrency: int, tag: str, rate: float = 0.0) -> VoteRun:
+    """Send each token's one vote (option ``index % len(options)``, key ``{tag}-vote-{index}``).
+
+    ``rate`` 0: closed loop, ``concurrency`` connections each sending its next vote as soon as the
+    last one is answered (latency from sending). ``rate`` > 0: open loop, vote ``i`` due at
+    ``i / rate`` seconds whether or not earlier ones were answered, over at most ``concurrency``
+    connections; latency counts from the moment the vote was due, so a service that falls behind
+    pays for the queue it causes (no coordinated omission).
+    """
     loop = asyncio.get_running_loop()
     run = VoteRun()
-    pending = list(enumerate(tokens))
-    pending.reverse()
-    receipt_mark = b'"poll_id":%d,' % poll_id
+    receipt_mark = b'{"poll_id":%d,' % poll_id
+    idle: list[_Reply] = []
 
-    async def connect() -> _Reply:
+    async def connection() -> _Reply:
+        while idle:
+            reply = idle.pop()
+            if not reply.closed:
+                return reply
         _transport, protocol = await loop.create_connection(_Reply, host, port)
         return protocol
 
-    async def worker() -> None:
-        connection = await connect()
-        while pending:
-            index, token = pending.pop()
-            request = vote_request(host, port, poll_id, token, f"{tag}-vote-{index:08d}",
-                                   options[index % len(options)])
-            for _attempt in range(RETRIES):
-                started = time.perf_counter()
-                try:
-                    if connection.closed:
-                        connection = await connect()
-                    status, body, keep_alive = await connection.exchange(request)
-                except (ConnectionError, OSError) as error:
-                    run.count(type(error).__name__)
-                    connection = await connect()
-                    continue
-                run.latencies_ms.append((time.perf_counter() - started) * 1000)
-                if status == 201 and body.startswith(b"{" + receipt_mark):
-                    run.acknowledged += 1
-                else:
-                    run.count(str(status))
-                if not keep_alive:
-                    connection = await connect()
-                break
-        if connection.transport is not None:
-            connection.transport.close()
+    async def send(index: int, due: float) -> None:
+        request = vote_request(host, port, poll_id, tokens[index], f"{tag}-vote-{index:08d}",
+                               options[index % len(options)])
+        for _attempt in range(RETRIES):
+            try:
+                reply = await connection()
+                status, body, keep_alive = await reply.exchange(request)
+            except (ConnectionError, OSError) as error:  # retried with the same key
+                run.count(type(error).__name__)
+                continue
+            run.latencies_ms.append((time.perf_counter() - due) * 1000)
+            if status == 201 and body.startswith(receipt_mark):
+                run.acknowledged += 1
+            else:
+                run.count(str(status))
+            if keep_alive:
+                idle.append(reply)
+            elif reply.transport is not None:
+                reply.transport.close()
+            return
+        run.count("gave up")
 
     started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    if rate <= 0:
+        pending = list(range(len(tokens)))
+        pending.reverse()
+
+        async def worker() -> None:
+            while pending:
+                await send(pending.pop(), time.perf_counter())
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    else:
+        slots = asyncio.Semaphore(concurrency)
+
+        async def paced(index: int, due: float) -> None:
+            async with slots:
+                await send(index, due)
+
+        tasks: list[asyncio.Task[None]] = []
+        for index in range(len(tokens)):
+            due = started + index / rate
+            if due > time.perf_counter():
+                await asyncio.sleep(due - time.perf_counter())
+            tasks.append(asyncio.create_task(paced(index, due)))
+        await asyncio.gather(*tasks)
     run.elapsed_s = time.perf_counter() - started
+    for reply in idle:
+        if reply.transport is not None:
+            reply.transport.close()
     return run
 
 

@@ -265,9 +265,10 @@ class VoteBatcher:
     def _write(self, batch: list[PendingVote]) -> None:
         """Write ``batch`` in one transaction; set each vote's outcome (or its follow-up)."""
         live: list[PendingVote] = []
+        tallies: dict[int, str] = {}
         for vote in self._check_shapes(batch):
             try:
-                vote.receipt = self._receipt(vote)
+                vote.receipt = self._receipt(vote, tallies)
             except HTTPException as error:  # the poll was deleted meanwhile
                 vote.outcome = error
                 continue
@@ -279,15 +280,17 @@ class VoteBatcher:
         else:
             self._write_stepwise(live)
 
-    def _receipt(self, vote: PendingVote) -> str:
-        """The vote's :class:`VoteReceipt` as JSON, carrying the latest coalesced tally."""
-        tally = self.hub.latest_tally_json(vote.poll_id)
+    def _receipt(self, vote: PendingVote, tallies: dict[int, str]) -> str:
+        """The vote's :class:`VoteReceipt` as JSON, carrying the latest coalesced tally (``tallies``:
+        the ones this batch already looked up, by poll)."""
+        tally = tallies.get(vote.poll_id) or self.hub.latest_tally_json(vote.poll_id)
         if tally is None:  # no tally coalesced yet (a new poll): count now
             with self.context.sessions() as db:
                 poll = db.get(Interaction, vote.poll_id)
                 if poll is None:
                     raise not_found("no such poll")
                 tally = poll_tally(db, poll).model_dump_json()
+        tallies[vote.poll_id] = tally
         # The same JSON as VoteReceipt(...).model_dump_json(), without re-validating the tally.
         return f'{{"poll_id":{vote.poll_id},"option_ids":{json.dumps(sorted(vote.chosen), separators=(",", ":"))},' \
                f'"tally":{tally}}}'
