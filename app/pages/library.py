@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListView,
@@ -18,7 +16,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedLayout,
     QToolButton,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +27,7 @@ from app.icons import icon
 from app.models.episodes import EpisodeColumn, EpisodeFilter, EpisodeListModel, EpisodeRole
 from app.models.podcasts import PodcastListModel, PodcastRole, PodcastSortFilterProxy
 from app.models.rows import EpisodeRow, MediaKind, PodcastRow
-from app.pages.episode_delegate import EpisodeDelegate
+from app.pages.episode_table import EpisodeTable
 from app.tasks import TaskRunner
 from app.widgets.empty_state import EmptyState
 
@@ -180,30 +177,11 @@ class LibraryPage(QWidget):
         filters.addWidget(self.filter_edit, 1)
         filters.addWidget(self.state_combo)
         middle_layout.addLayout(filters)
-        self.episode_view = QTreeView()
-        self.episode_view.setModel(self.episode_model)
-        self.episode_view.setUniformRowHeights(True)  # constant-time layout for 100k rows
-        # Paints each cell from the row in one call (a full repaint, as when the scroll bar is
-        # dragged, stays within a frame); see app.pages.episode_delegate.
-        self.episode_delegate = EpisodeDelegate(self.episode_model, self.episode_view)
-        self.episode_view.setItemDelegate(self.episode_delegate)
-        self.episode_view.setRootIsDecorated(False)
-        self.episode_view.setAlternatingRowColors(True)
-        self.episode_view.setSortingEnabled(True)
-        self.episode_view.sortByColumn(EpisodeColumn.PUBLISHED, Qt.SortOrder.DescendingOrder)
-        self.episode_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        # A table with one row height, painting each cell from its row in one call: 100k rows
+        # show, filter and scroll within a frame (see app.pages.episode_table).
+        self.episode_view = EpisodeTable(self.episode_model)
         self.episode_view.setAccessibleName(self.tr("Episodes"))
-        header = self.episode_view.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(EpisodeColumn.TITLE, QHeaderView.ResizeMode.Stretch)
-        for column in (EpisodeColumn.PODCAST, EpisodeColumn.PUBLISHED, EpisodeColumn.DURATION, EpisodeColumn.STATE):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(EpisodeColumn.PODCAST, 110)
-        header.resizeSection(EpisodeColumn.PUBLISHED, 84)
-        header.resizeSection(EpisodeColumn.DURATION, 60)
-        header.resizeSection(EpisodeColumn.STATE, 130)
         self.episode_view.activated.connect(self._on_episode_view_activated)
-        self.episode_view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.episode_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.episode_view.customContextMenuRequested.connect(self._on_episode_view_context_menu_requested)
         self.episode_view.selectionModel().currentRowChanged.connect(self._on_episode_view_current_changed)

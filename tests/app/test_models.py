@@ -199,7 +199,7 @@ def test_episode_delegate_draws_every_cell_and_the_selection(qtbot) -> None:
     from PySide6.QtGui import QColor, QPalette
     from PySide6.QtWidgets import QTreeView
 
-    from app.pages.episode_delegate import EpisodeDelegate
+    from app.pages.episode_table import EpisodeDelegate
 
     rows = episodes(3)
     rows[1] = EpisodeRow(**{**{f: getattr(rows[1], f) for f in rows[1].__slots__}, "duration_s": None,
