@@ -22,25 +22,34 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from pydantic import ValidationError
 
 from account.errors import (
+    AccountExistsError,
     NotSignedInError,
     RateLimitedError,
     RequestRefusedError,
     ServiceUnavailableError,
     SessionExpiredError,
+    SignUpDetailsError,
     WrongCredentialsError,
 )
 from account.session import SessionStore, StoredSession
 from library.redact import redact_text
 from library.secrets import SecretStore
-from protocol.accounts import SessionPublic, TokenPair, UserPublic
+from protocol.accounts import SessionPublic, TokenPair, UserCreate, UserPublic
 
 log = logging.getLogger(__name__)
 
 REFRESH_MARGIN_S = 30.0
 """Refresh when the access token has less than this many seconds left."""
 DEFAULT_TIMEOUT_S = 15.0
+_SIGN_UP_RULES = {
+    "email": "Enter a valid e-mail address.",
+    "username": "A username is 3 to 40 letters, digits, '.', '-' or '_', starting and ending with a letter or digit.",
+    "password": "A password needs at least 10 characters.",
+}
+"""What each sign-up field must look like (matches :class:`protocol.accounts.UserCreate`)."""
 
 
 def _detail(response: httpx.Response) -> str:
@@ -240,6 +249,36 @@ class ServiceClient:
         raise SessionExpiredError("The service no longer accepts this session; sign in again.")
 
     # -- account operations ----------------------------------------------------------------------
+
+    def sign_up(self, email: str, username: str, password: str) -> UserPublic:
+        """Create an account on the service (it is not signed in: call :meth:`sign_in` next).
+
+        The details are checked here first with the service's own rules
+        (:class:`protocol.accounts.UserCreate`), so an obviously wrong form costs no request and
+        works offline. Raises :class:`SignUpDetailsError` (with ``field``) for unacceptable
+        details, :class:`AccountExistsError` when the e-mail address or username is taken,
+        :class:`RateLimitedError` after too many sign-ups from this address and
+        :class:`ServiceUnavailableError` when the service cannot be reached. The password is sent
+        once and kept nowhere.
+        """
+        fields = {"email": email.strip(), "username": username.strip(), "password": password}
+        try:
+            body = UserCreate.model_validate(fields)
+        except ValidationError as error:
+            problem = error.errors()[0]
+            field = str(problem["loc"][0]) if problem.get("loc") else None
+            raise SignUpDetailsError(_SIGN_UP_RULES.get(field or "", "Check the new account's details."),
+                                     field=field) from None
+        response = self.send("POST", "/api/v1/auth/signup", content=body.model_dump_json().encode("utf-8"),
+                             headers={"Content-Type": "application/json"})
+        if response.status_code == 409:
+            raise AccountExistsError("That e-mail address or username already has an account; sign in instead.")
+        if response.status_code == 422:
+            detail = _detail(response)
+            field = detail.split(":", 1)[0] if ":" in detail else None
+            raise SignUpDetailsError(_SIGN_UP_RULES.get(field or "", f"The service refused the details: {detail}."),
+                                     field=field if field in _SIGN_UP_RULES else None)
+        return UserPublic.model_validate(self.check(response).json())
 
     def sign_in(self, login: str, password: str, *, device_name: str) -> StoredSession:
         """Open a session for this device and keep its tokens in the keyring.

@@ -54,6 +54,24 @@ class RequestRefusedError(AccountError):
         self.status = status
 
 
+class AccountExistsError(RequestRefusedError):
+    """Sign-up: the e-mail address or the username already has an account (HTTP 409)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, status=409)
+
+
+class SignUpDetailsError(RequestRefusedError):
+    """Sign-up: the new account's details are not acceptable (HTTP 422, or refused before sending).
+
+    ``field`` names the first problem: ``email``, ``username`` or ``password`` (``None`` when the
+    service did not say)."""
+
+    def __init__(self, message: str, *, field: str | None) -> None:
+        super().__init__(message, status=422)
+        self.field = field
+
+
 class RateLimitedError(RequestRefusedError):
     """Too many attempts; ``retry_after_s`` says when to try again (seconds), when the service said."""
 

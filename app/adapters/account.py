@@ -32,12 +32,14 @@ from sqlalchemy import select
 from account.client import ServiceClient
 from account.config import service_url
 from account.errors import (
+    AccountExistsError,
     NotSignedInError,
     RateLimitedError,
     RequestRefusedError,
     ServiceAddressError,
     ServiceUnavailableError,
     SessionExpiredError,
+    SignUpDetailsError,
     WrongCredentialsError,
 )
 from account.live import AccountLive
@@ -55,8 +57,6 @@ from library.secrets import SecretStore
 from protocol.accounts import SessionPublic
 
 log = logging.getLogger(__name__)
-
-SIGNUP_PATH = "/api/v1/auth/signup"
 
 
 @dataclass(frozen=True)
@@ -190,8 +190,15 @@ class AccountAdapter(QObject):
             return self.tr("No Castwise service address is set. Enter it in Settings (Castwise service address).")
         if isinstance(error, NotSignedInError | SessionExpiredError):
             return self.tr("You are signed out. Sign in to your Castwise account again.")
-        if isinstance(error, _SignUpRefused):
-            return error.message
+        if isinstance(error, SignUpDetailsError):
+            rules = {
+                "email": self.tr("Enter a valid e-mail address."),
+                "username": self.tr("A username is 3 to 40 letters, digits, '.', '-' or '_', starting and ending with a letter or digit."),
+                "password": self.tr("A password needs at least 10 characters."),
+            }
+            return rules.get(error.field or "", self.tr("Check the form: a valid e-mail address, a username of letters, digits, - or _, and a password of at least 10 characters."))
+        if isinstance(error, AccountExistsError):
+            return self.tr("That e-mail address or username already has an account. Sign in instead.")
         if isinstance(error, RequestRefusedError):
             return self.tr("The service refused: {detail}").format(detail=redact_text(error.message))
         if isinstance(error, CastwiseError):
@@ -214,16 +221,11 @@ class AccountAdapter(QObject):
         self._run(job, on_result=self._on_status_loaded)
 
     def sign_up(self, email: str, username: str, password: str) -> None:
-        """Create an account on the service, then sign in with it."""
+        """Create an account on the service (:meth:`account.client.ServiceClient.sign_up`), then
+        sign in with it."""
         def job() -> AccountStatus | None:
             client = self.client()
-            response = client.send("POST", SIGNUP_PATH, json={"email": email.strip(), "username": username.strip(),
-                                                              "password": password})
-            if response.status_code == 422:
-                raise _SignUpRefused(self.tr("Check the form: a valid e-mail address, a username of letters, digits, - or _, and a password of at least 10 characters."))
-            if response.status_code == 409:
-                raise _SignUpRefused(self.tr("That e-mail address or username already has an account. Sign in instead."))
-            client.check(response)
+            client.sign_up(email, username, password)
             client.sign_in(email.strip(), password, device_name=_device_name())
             return self._status_job()
 
@@ -390,10 +392,6 @@ class AccountAdapter(QObject):
         self._busy = max(0, self._busy + delta)
         if (self._busy > 0) != was:
             self.busy_changed.emit(self._busy > 0)
-
-
-class _SignUpRefused(CastwiseError):
-    """The service refused the new account's details; the message says which."""
 
 
 class _SerialPurchases(Purchases):
