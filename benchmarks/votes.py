@@ -111,7 +111,8 @@ def _load_process(host: str, port: int, plan: dict[str, Any], concurrency: int, 
     cpu_before = time.process_time()
     run = run_loop(vote_all(host, port, plan["poll_id"], plan["options"], plan["voter_tokens"],
                             concurrency=concurrency, tag="load", rate=rate))
-    results.put({"acknowledged": run.acknowledged, "latencies": run.latencies_ms, "elapsed_s": run.elapsed_s,
+    results.put({"acknowledged": run.acknowledged, "latencies": run.latencies_ms, "answered_s": run.answered_s,
+                 "elapsed_s": run.elapsed_s,
                  "errors": run.errors, "cpu_s": time.process_time() - cpu_before})
 
 
@@ -229,6 +230,11 @@ def main() -> None:
     correct = sum(1 for tally in followed["last"]
                   if tally is not None and tally["total"] == expected["total"] and tally["counts"] == expected["counts"])
     votes = max(1, outcome["acknowledged"])
+    per_second: dict[int, list[float]] = {}
+    for ms, at in zip(outcome["latencies"], outcome["answered_s"], strict=True):
+        per_second.setdefault(int(at), []).append(ms)
+    print("p99 ms by second of the run: " + " ".join(
+        f"{_percentile(values, 0.99):.0f}" for _second, values in sorted(per_second.items())), flush=True)
     print(f"errors: {outcome['errors']} (warm-up {warmup.errors}); tallies per listener: "
           f"min {min(followed['received'])}, max {max(followed['received'])}; CPU seconds: "
           + ", ".join(f"{name} {seconds:.1f}" for name, seconds in cpu.items()), flush=True)

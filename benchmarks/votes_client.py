@@ -88,6 +88,8 @@ class VoteRun:
 
     acknowledged: int = 0
     latencies_ms: list[float] = field(default_factory=list)
+    answered_s: list[float] = field(default_factory=list)
+    """When each latency was measured (seconds since the run started), to find slow moments."""
     errors: dict[str, int] = field(default_factory=dict)
     elapsed_s: float = 0.0
 
@@ -135,7 +137,9 @@ async def vote_all(host: str, port: int, poll_id: int, options: list[int], token
             except (ConnectionError, OSError) as error:  # retried with the same key
                 run.count(type(error).__name__)
                 continue
-            run.latencies_ms.append((time.perf_counter() - due) * 1000)
+            now = time.perf_counter()
+            run.latencies_ms.append((now - due) * 1000)
+            run.answered_s.append(now - started)
             if status == 201 and body.startswith(receipt_mark):
                 run.acknowledged += 1
             else:

@@ -52,6 +52,20 @@ class StoredEvent:
     name: str
     subject_id: int | None
     payload: str
+    wire: bytes = b""
+    """The SSE message, encoded once for every stream that sends it."""
+    wire_without_counts: bytes = b""
+    """``poll.tally`` only: the message for listeners who may see the total but not the counts."""
+
+
+def stored_event(event_id: int, episode_id: int, name: str, subject_id: int | None, payload: str) -> StoredEvent:
+    """A log row as a :class:`StoredEvent` with its SSE messages encoded."""
+    without_counts = b""
+    if name == POLL_TALLY:
+        hidden = PollTally.model_validate_json(payload).model_copy(update={"counts": None}).model_dump_json()
+        without_counts = f"id: {event_id}\nevent: {name}\ndata: {hidden}\n\n".encode()
+    return StoredEvent(event_id, episode_id, name, subject_id, payload,
+                       f"id: {event_id}\nevent: {name}\ndata: {payload}\n\n".encode(), without_counts)
 
 
 def append_event(db: Session, *, episode_id: int, name: str, subject_id: int | None,
@@ -232,7 +246,7 @@ class LiveHub:
                 .where(InteractionEvent.episode_id == episode_id, InteractionEvent.id > after_id,
                        InteractionEvent.id <= up_to)
                 .order_by(InteractionEvent.id)).all()
-        events = compact(StoredEvent(*row) for row in rows)
+        events = compact(stored_event(*row) for row in rows)
         return events if len(events) <= REPLAY_LIMIT else None
 
     # -- threads ---------------------------------------------------------------------------
@@ -292,10 +306,10 @@ class LiveHub:
                 .where(InteractionEvent.id > self._high_water).order_by(InteractionEvent.id).limit(5000)).all()
         if not rows:
             return
+        events = [stored_event(*row) for row in rows]  # encoded once, outside the lock
         woken: set[Waiter] = set()
         with self._lock:
-            for row in rows:
-                event = StoredEvent(*row)
+            for event in events:
                 if len(self._ring) == self._ring.maxlen:
                     self._floor = self._ring[0].id
                 self._ring.append(event)

@@ -20,11 +20,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
-from protocol.interactive import POLL_TALLY, RESYNC, PollTally
+from protocol.interactive import POLL_TALLY, RESYNC
 from service.deps import ObjectId, not_found, resolve_auth
 from service.interactive.access import live_hub, show_owner
 from service.interactive.live import LiveHub, StoredEvent, compact
-from service.interactive.models import InteractiveEpisode, PollBallot
+from service.interactive.models import Interaction, InteractiveEpisode, PollBallot
 
 router = APIRouter(tags=["interactive"])
 KEEPALIVE_S = 15.0
@@ -33,12 +33,19 @@ RECHECK_VOTE_S = 3.0
 
 
 class _Viewer:
-    """What one stream's listener may see of poll results."""
+    """What one stream's listener may see of poll results (``voted``: the polls of the episode the
+    listener had voted in when the stream opened; later votes are found by :meth:`sees_counts`)."""
 
-    def __init__(self, hub: LiveHub, user_id: int | None, is_creator: bool) -> None:
+    def __init__(self, hub: LiveHub, user_id: int | None, is_creator: bool, voted: set[int]) -> None:
         self.hub, self.user_id, self.is_creator = hub, user_id, is_creator
-        self.voted: set[int] = set()
+        self.voted = voted
         self.checked_at: dict[int, float] = {}
+
+    def message(self, event: StoredEvent) -> bytes | None:
+        """The event's message for this listener, or None when that needs :meth:`sees_counts`."""
+        if event.name != POLL_TALLY or event.subject_id is None or self.is_creator or event.subject_id in self.voted:
+            return event.wire
+        return None
 
     async def sees_counts(self, poll_id: int) -> bool:
         if self.is_creator or poll_id in self.voted:
@@ -60,7 +67,9 @@ class _Viewer:
                                                          PollBallot.user_id == self.user_id)) is not None
 
 
-def _who(request: Request, episode_id: int) -> tuple[int | None, bool]:
+def _who(request: Request, episode_id: int) -> tuple[int | None, bool, set[int]]:
+    """The listener (None: anonymous), whether they created the episode, and the episode's polls
+    they have voted in."""
     context = request.app.state.context
     with context.sessions() as db:
         episode = db.get(InteractiveEpisode, episode_id)
@@ -69,7 +78,11 @@ def _who(request: Request, episode_id: int) -> tuple[int | None, bool]:
         # Apps send a bearer token; the creator pages' EventSource sends the session cookie.
         auth = resolve_auth(request, context, db) or resolve_auth(request, context, db, from_cookie=True)
         user_id = auth.user.id if auth else None
-        return user_id, user_id is not None and user_id == show_owner(db, episode)
+        voted: set[int] = set()
+        if user_id is not None:
+            voted = set(db.scalars(select(PollBallot.poll_id).join(Interaction, Interaction.id == PollBallot.poll_id)
+                                   .where(PollBallot.user_id == user_id, Interaction.episode_id == episode_id)))
+        return user_id, user_id is not None and user_id == show_owner(db, episode), voted
 
 
 @router.get("/api/v1/interactive-episodes/{interactive_episode_id}/live", response_class=StreamingResponse,
@@ -80,11 +93,11 @@ async def live(interactive_episode_id: ObjectId, request: Request,
                ) -> StreamingResponse:
     """``poll.tally``, ``comment.approved``, ``answer.pinned``... as they happen (protocol.interactive);
     a comment line every 15 s keeps proxies from closing the connection."""
-    user_id, is_creator = await run_in_threadpool(_who, request, interactive_episode_id)
+    user_id, is_creator, voted = await run_in_threadpool(_who, request, interactive_episode_id)
     resume_from = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
     hub = live_hub(request)
     await run_in_threadpool(hub.start)
-    viewer = _Viewer(hub, user_id, is_creator)
+    viewer = _Viewer(hub, user_id, is_creator, voted)
     waiter = hub.subscribe(interactive_episode_id)
     episode_id = interactive_episode_id
 
@@ -103,11 +116,17 @@ async def live(interactive_episode_id: ObjectId, request: Request,
                         cursor = high_water
                         continue
                 for event in compact(batch):
-                    yield await _message(event, viewer)
+                    message = viewer.message(event)
+                    if message is None:  # a tally: counts only once this listener has voted
+                        assert event.subject_id is not None
+                        counts = await viewer.sees_counts(event.subject_id)
+                        message = event.wire if counts else event.wire_without_counts
+                    yield message
                     cursor = max(cursor, event.id)
                 cursor = max(cursor, high_water)
                 try:
-                    await asyncio.wait_for(waiter.flag.wait(), timeout=KEEPALIVE_S)
+                    async with asyncio.timeout(KEEPALIVE_S):  # no task per wake-up, unlike wait_for
+                        await waiter.flag.wait()
                 except TimeoutError:
                     yield b": keepalive\n\n"
         finally:
@@ -115,11 +134,3 @@ async def live(interactive_episode_id: ObjectId, request: Request,
 
     return StreamingResponse(stream(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
-
-
-async def _message(event: StoredEvent, viewer: _Viewer) -> bytes:
-    data = event.payload
-    if event.name == POLL_TALLY and event.subject_id is not None and not await viewer.sees_counts(event.subject_id):
-        tally = PollTally.model_validate_json(data)
-        data = tally.model_copy(update={"counts": None}).model_dump_json()
-    return f"id: {event.id}\nevent: {event.name}\ndata: {data}\n\n".encode()
