@@ -169,6 +169,23 @@ class CommentCreate(_Request):
     """Reply to this comment (replies carry their own moment)."""
 
 
+class CommentUpdate(_Request):
+    """The author's new text for their own comment; its moment and its thread stay as they were."""
+
+    text: PlainText = Field(min_length=1, max_length=MAX_COMMENT_CHARS)
+
+
+class CommentDeleted(BaseModel):
+    """Payload of ``comment.deleted``, and the answer to deleting one's own comment: comment ``id``
+    is gone, and with it its replies (``reply_ids``, every level)."""
+
+    id: int
+    episode_id: int
+    at_ms: int | None
+    parent_id: int | None
+    reply_ids: list[int]
+
+
 class InteractionPublic(BaseModel):
     """A comment or an answer as listeners (or, with more fields filled, the creator) see it."""
 
@@ -272,10 +289,14 @@ COMMENT_APPROVED = "comment.approved"
 """Payload :class:`InteractionPublic`: a comment became visible (posted or approved)."""
 COMMENT_HIDDEN = "comment.hidden"
 """Payload :class:`InteractionPublic`: remove it from the lane."""
+COMMENT_EDITED = "comment.edited"
+"""Payload :class:`InteractionPublic`: a visible comment's author changed its text."""
+COMMENT_DELETED = "comment.deleted"
+"""Payload :class:`CommentDeleted`: its author deleted a comment; remove it and its replies."""
 ANSWER_PINNED = "answer.pinned"
 """Payload :class:`InteractionPublic` of a pinned answer (published with the listener's consent)."""
 ANSWER_UNPINNED = "answer.unpinned"
 RESYNC = "stream.resync"
 """The stream could not replay everything since ``Last-Event-ID``: re-fetch the episode's state."""
-EPISODE_EVENTS = (POLL_TALLY, POLL_OPENED, QUESTION_OPENED, COMMENT_APPROVED, COMMENT_HIDDEN, ANSWER_PINNED,
-                  ANSWER_UNPINNED, RESYNC)
+EPISODE_EVENTS = (POLL_TALLY, POLL_OPENED, QUESTION_OPENED, COMMENT_APPROVED, COMMENT_HIDDEN, COMMENT_EDITED,
+                  COMMENT_DELETED, ANSWER_PINNED, ANSWER_UNPINNED, RESYNC)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from protocol import accounts, events, store
+from protocol import accounts, events, interactive, store
 
 PUBLISHED: dict[str, type[BaseModel]] = {
     "user-create": accounts.UserCreate,
@@ -30,6 +30,10 @@ PUBLISHED: dict[str, type[BaseModel]] = {
     "signed-entitlements": store.SignedEntitlements,
     "entitlements-public-key": store.PublicKeyPublic,
     "entitlement-event": events.EntitlementEvent,
+    "comment-create": interactive.CommentCreate,
+    "comment-update": interactive.CommentUpdate,
+    "comment-deleted": interactive.CommentDeleted,
+    "interaction-public": interactive.InteractionPublic,
 }
 """Schema file stem -> model. Other wire modules add their own entries here."""
 

@@ -1,8 +1,12 @@
-"""Timed comments, replies, reports, and the creator's moderation (approve, reject, hide, pin).
+"""Timed comments, replies, reports, the author's edits and deletions, and the creator's
+moderation (approve, reject, hide, pin).
 
 Comments are stored exactly as typed (after trimming) and rendered escaped everywhere; markup is
 text. Moderation rules (approval queue, keyword block list, auto-moderation) decide whether a
-listener's comment appears at once or waits in the queue.
+listener's comment appears at once or waits in the queue; an edited comment passes them again.
+Only a comment's author edits or deletes it: another account gets 403 for a visible comment and
+404 for anything it cannot see. Deleting removes the comment and its replies for good (their text
+leaves the live event log too) and tells every listener with ``comment.deleted``.
 """
 
 from __future__ import annotations
@@ -10,15 +14,19 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from protocol.interactive import (
     ANSWER_PINNED,
     ANSWER_UNPINNED,
     COMMENT_APPROVED,
+    COMMENT_DELETED,
+    COMMENT_EDITED,
     COMMENT_HIDDEN,
     CommentCreate,
+    CommentDeleted,
+    CommentUpdate,
     InteractionPublic,
     ModerationCreate,
     ReportCreate,
@@ -35,9 +43,16 @@ from service.interactive.access import (
     show_owner,
     username,
 )
-from service.interactive.idempotency import Outcome, WriteRequest, run_write, write_request
+from service.interactive.idempotency import (
+    Outcome,
+    WriteRequest,
+    replay,
+    run_write,
+    stored_response,
+    write_request,
+)
 from service.interactive.live import append_event
-from service.interactive.models import Interaction, InteractionReport
+from service.interactive.models import Interaction, InteractionEvent, InteractionReport
 from service.models import User
 
 router = APIRouter(prefix="/api/v1", tags=["interactive"])
@@ -101,6 +116,112 @@ def list_comments(interactive_episode_id: ObjectId, request: Request, context: C
                Interaction.visibility == visibility, Interaction.anchor_ms >= from_ms, Interaction.anchor_ms <= to_ms)
         .order_by(Interaction.anchor_ms, Interaction.id).limit(limit))
     return [interaction_public(item, name, report_count=count if is_creator else None) for item, name, count in rows]
+
+
+def _own_comment(db: SessionDep, user: User, interaction_id: int, write: WriteRequest) -> Interaction | Response:
+    """Comment ``interaction_id`` when ``user`` wrote it; 403 for someone else's visible comment,
+    404 when there is no such comment or the caller may not see it (the approval queue).
+
+    A request whose ``Idempotency-Key`` was already applied gets the stored answer instead
+    (checked first, and again when the comment is missing: a concurrent first attempt may have
+    just deleted it)."""
+    replayed = _replayed(db, user, write)
+    if replayed is not None:
+        return replayed
+    try:
+        item = interaction_or_404(db, interaction_id, "comment")
+    except HTTPException:
+        replayed = _replayed(db, user, write)
+        if replayed is not None:
+            return replayed
+        raise
+    if item.user_id != user.id:
+        if item.visibility != "visible":
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such comment")
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only its author can change or delete a comment")
+    return item
+
+
+@router.patch("/interactions/{interaction_id}", response_model=InteractionPublic,
+              responses={**NOT_FOUND, 403: {"description": "not the author, or blocked from this show"},
+                         409: {"description": "the creator hid or rejected this comment"}})
+def edit_comment(interaction_id: ObjectId, body: CommentUpdate, user: CurrentUser, db: SessionDep,
+                 write: WriteDep, request: Request) -> Response:
+    """The author's new text for their comment. It passes moderation again: an edit the rules
+    would hold waits for the creator's approval (and leaves listeners' lists until then)."""
+    item = _own_comment(db, user, interaction_id, write)
+    if isinstance(item, Response):
+        return item
+    episode = episode_or_404(db, item.episode_id)
+    refuse_blocked(db, user, episode)
+    if item.visibility in ("hidden", "rejected"):
+        raise HTTPException(status.HTTP_409_CONFLICT, "the creator removed this comment; it cannot be edited")
+    hub = live_hub(request)
+
+    def action() -> Outcome:
+        was_visible = item.visibility == "visible"
+        item.text = body.text
+        if was_visible and not item.by_creator and held_for_review(db, episode, user, body.text):
+            item.visibility, item.pinned = "pending", False
+        db.flush()
+        public = interaction_public(item, user.username)
+        name = None if not was_visible else COMMENT_EDITED if item.visibility == "visible" else COMMENT_HIDDEN
+        if name is not None:
+            append_event(db, episode_id=item.episode_id, name=name, subject_id=item.id, payload=public)
+        return Outcome(status.HTTP_200_OK, public, after_commit=hub.poke if name else None)
+
+    return run_write(db, user_id=user.id, write=write, action=action)
+
+
+@router.delete("/interactions/{interaction_id}", response_model=CommentDeleted,
+               responses={**NOT_FOUND, 403: {"description": "not the author"}})
+def delete_comment(interaction_id: ObjectId, user: CurrentUser, db: SessionDep, write: WriteDep,
+                   request: Request) -> Response:
+    """Delete one's own comment (whatever its visibility) with its replies; listeners who saw it
+    get ``comment.deleted``. A retry with the same ``Idempotency-Key`` gets the same answer."""
+    item = _own_comment(db, user, interaction_id, write)
+    if isinstance(item, Response):
+        return item  # deleted by the first attempt: the retry gets that answer, not a 404
+    hub = live_hub(request)
+
+    def action() -> Outcome:
+        thread = _thread_ids(db, item.id)
+        replies = [reply for reply in thread if reply != item.id]
+        seen = db.scalar(select(func.count()).select_from(Interaction).where(
+            Interaction.id.in_(thread), Interaction.visibility == "visible")) or 0
+        gone = CommentDeleted(id=item.id, episode_id=item.episode_id, at_ms=item.anchor_ms,
+                              parent_id=item.parent_id, reply_ids=replies)
+        # The words are gone for good: earlier events carrying them leave the replayable log.
+        db.execute(delete(InteractionEvent).where(InteractionEvent.episode_id == item.episode_id,
+                                                  InteractionEvent.subject_id.in_(thread),
+                                                  InteractionEvent.name.in_((COMMENT_APPROVED, COMMENT_EDITED,
+                                                                             COMMENT_HIDDEN))))
+        # Reports (and ballots, events...) that point at these rows go by ON DELETE CASCADE.
+        db.execute(delete(Interaction).where(Interaction.id.in_(thread)))
+        db.expunge(item)
+        if seen:
+            append_event(db, episode_id=gone.episode_id, name=COMMENT_DELETED, subject_id=gone.id, payload=gone)
+        return Outcome(status.HTTP_200_OK, gone, after_commit=hub.poke if seen else None)
+
+    return run_write(db, user_id=user.id, write=write, action=action)
+
+
+def _replayed(db: SessionDep, user: User, write: WriteRequest) -> Response | None:
+    """The stored answer when this ``Idempotency-Key`` was applied already (checked before the
+    comment is looked up: a retried deletion finds no comment any more)."""
+    stored = stored_response(db, user.id, write.key) if write.key is not None else None
+    return replay(stored, write) if stored is not None else None
+
+
+def _thread_ids(db: SessionDep, comment_id: int) -> list[int]:
+    """``comment_id`` and the ids of its replies at every level, parents before their replies."""
+    found, frontier = [comment_id], [comment_id]
+    while frontier:
+        frontier = list(db.scalars(select(Interaction.id).where(Interaction.parent_id.in_(frontier),
+                                                                Interaction.kind == "comment")
+                                   .order_by(Interaction.id)))
+        found.extend(frontier)
+    return found
 
 
 @router.post("/interactions/{interaction_id}/reports", status_code=status.HTTP_201_CREATED,
