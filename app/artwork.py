@@ -120,3 +120,18 @@ def download_bytes(url: str) -> bytes:
                 raise ValueError("artwork larger than 5 MB")
             chunks.append(chunk)
     return b"".join(chunks)
+
+
+def fetch_images(urls: list[str]) -> dict[str, QImage]:
+    """Worker thread: the show notes' images the listener allowed, each size-capped (at most
+    MAX_BYTES); an image that fails is left out (logged), never hiding the others."""
+    images: dict[str, QImage] = {}
+    for url in urls:
+        try:
+            image = QImage.fromData(download_bytes(url))
+        except Exception as error:  # one broken image must not hide the others
+            log.info("show-notes image %s not loaded: %s", url, error)
+            continue
+        if not image.isNull():
+            images[url] = image
+    return images

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.adapters.downloads import DownloadsAdapter
 from app.adapters.playback import PlaybackAdapter
-from app.artwork import ArtworkLoader
+from app.artwork import ArtworkLoader, fetch_images
 from app.catalog import LibraryCatalog
 from app.components.now_playing import NowPlayingBar
 from app.components.report_dialog import ReportDialog
@@ -36,11 +36,9 @@ from app.icons import icon
 from app.interactive_link import AccountFeatures
 from app.library_jobs import export_opml_file, import_opml_file, refresh_and_maintain
 from app.now_playing_link import NowPlayingLink
-from app.pages.for_you import ForYouPage
+from app.pages import wiring
+from app.pages.lazy import LazyPages
 from app.pages.library import LibraryPage
-from app.pages.search import SearchPage
-from app.pages.settings import SettingsPage
-from app.pages.simple import DownloadsPage, UpNextPage
 from app.podcast_options import PodcastOptions
 from app.preferences import AUTO_DOWNLOAD, Preferences
 from app.tasks import TaskRunner
@@ -55,6 +53,10 @@ STARTUP_REFRESH_DELAY_MS = 3_000
 """A refresh at start waits this long, so the window is up and responsive first."""
 
 if TYPE_CHECKING:
+    from app.pages.for_you import ForYouPage
+    from app.pages.search import SearchPage
+    from app.pages.settings import SettingsPage
+    from app.pages.simple import DownloadsPage, UpNextPage
     from library.episode_documents import EpisodeDocuments
     from library.subscriptions import FeedReport, Subscriptions
 
@@ -117,23 +119,19 @@ class MainWindow(QMainWindow):
 
         catalog, tasks = self.services.catalog, self.services.tasks
         self.library_page = LibraryPage(catalog, tasks, self.services.artwork)
-        self.up_next_page = UpNextPage(catalog, tasks)
-        self.downloads_page = DownloadsPage(catalog, tasks)
-        self.for_you_page = ForYouPage(tasks, self.services.recommendations)
-        self.search_page = SearchPage(catalog, tasks)
-        self.settings_page = SettingsPage(self.services.preferences)
-        self._pages: dict[str, QWidget] = {}
-        for key, text, icon_name, page in (
-            ("library", self.tr("Library"), "library", self.library_page),
-            ("up-next", self.tr("Up Next"), "queue", self.up_next_page),
-            ("downloads", self.tr("Downloads"), "download", self.downloads_page),
-            ("for-you", self.tr("For You"), "for-you", self.for_you_page),
-            ("search", self.tr("Search"), "search", self.search_page),
-            ("settings", self.tr("Settings"), "settings", self.settings_page),
+        # Only the Library is built now; the other pages on their first visit (app.pages.lazy).
+        self.pages = LazyPages(self.stack)
+        self.sidebar.add_page("library", self.tr("Library"), icon("library"))
+        self.pages.add("library", self.library_page)
+        for key, text, icon_name, factory in (
+            ("up-next", self.tr("Up Next"), "queue", wiring.up_next_page),
+            ("downloads", self.tr("Downloads"), "download", wiring.downloads_page),
+            ("for-you", self.tr("For You"), "for-you", wiring.for_you_page),
+            ("search", self.tr("Search"), "search", wiring.search_page),
+            ("settings", self.tr("Settings"), "settings", wiring.settings_page),
         ):
             self.sidebar.add_page(key, text, icon(icon_name))
-            self.stack.addWidget(page)
-            self._pages[key] = page
+            self.pages.add_lazy(key, lambda factory=factory: factory(self))
         self.sidebar.page_selected.connect(self._on_sidebar_page_selected)
         self.sidebar.select("library")
         self._setup_menus()
@@ -169,23 +167,9 @@ class MainWindow(QMainWindow):
         details.chapter_requested.connect(self._on_details_chapter_requested)
         details.transcript_requested.connect(self._on_details_transcript_requested)
         details.episode_shown.connect(self._on_details_episode_shown)
-        self.up_next_page.play_requested.connect(self.play_episode)
-        self.up_next_page.remove_requested.connect(self._on_up_next_remove_requested)
-        self.up_next_page.move_requested.connect(self._on_up_next_move_requested)
-        self.search_page.episode_activated.connect(self.play_episode)
-        self.for_you_page.play_requested.connect(self.play_episode)
-        self.for_you_page.not_interested_requested.connect(lambda episode_id: self._on_details_rating_requested(episode_id, -1))
-        self.search_page.podcast_activated.connect(self._on_search_podcast_activated)
-        self.search_page.subscribe_url_requested.connect(self.subscribe)
-        self.search_page.directory_search_requested.connect(self._on_search_directory_requested)
-        self.settings_page.preference_changed.connect(self._on_settings_preference_changed)
         downloads = self.services.downloads
         if downloads is not None:
             details.download_requested.connect(self.download)
-            self.downloads_page.pause_requested.connect(downloads.pause)
-            self.downloads_page.resume_requested.connect(downloads.resume)
-            self.downloads_page.cancel_requested.connect(downloads.cancel)
-            downloads.download_changed.connect(self.downloads_page.model.upsert)
             downloads.download_finished.connect(self._on_downloads_finished)
             downloads.error_occurred.connect(self.show_message)
 
@@ -215,8 +199,10 @@ class MainWindow(QMainWindow):
         """Fill every page from the library, in the background. With ``refresh``, feeds are
         refreshed on the listener's schedule (and soon after start, if they asked for that)."""
         self.library_page.reload()
-        self.up_next_page.reload()
-        self.downloads_page.reload()
+        for key in ("up-next", "downloads"):  # the others fill themselves when first built
+            page = self.pages.built(key)
+            if page is not None:
+                page.reload()  # type: ignore[attr-defined]
         if not refresh:
             return
         self._schedule_refresh()
@@ -232,6 +218,27 @@ class MainWindow(QMainWindow):
 
     def show_page(self, key: str) -> None:
         self.sidebar.select(key)
+
+    # The pages other than the Library, built on first use (see app.pages.lazy).
+    @property
+    def up_next_page(self) -> UpNextPage:
+        return self.pages.get("up-next")  # type: ignore[return-value]
+
+    @property
+    def downloads_page(self) -> DownloadsPage:
+        return self.pages.get("downloads")  # type: ignore[return-value]
+
+    @property
+    def for_you_page(self) -> ForYouPage:
+        return self.pages.get("for-you")  # type: ignore[return-value]
+
+    @property
+    def search_page(self) -> SearchPage:
+        return self.pages.get("search")  # type: ignore[return-value]
+
+    @property
+    def settings_page(self) -> SettingsPage:
+        return self.pages.get("settings")  # type: ignore[return-value]
 
     def problem_report(self) -> str:
         """Version, platform and the redacted log, as "Report a problem" shows it."""
@@ -333,13 +340,10 @@ class MainWindow(QMainWindow):
 
     # -- slots ------------------------------------------------------------------------------------
     def _on_sidebar_page_selected(self, key: str) -> None:
-        self.stack.setCurrentWidget(self._pages[key])
-        if key == "up-next":
-            self.up_next_page.reload()
-        elif key == "downloads":
-            self.downloads_page.reload()
-        elif key == "for-you":
-            self.for_you_page.reload()
+        fresh = self.pages.built(key) is None  # a page built now has just read the library
+        page = self.pages.show(key)
+        if key == "for-you" or (key in ("up-next", "downloads") and not fresh):
+            page.reload()  # type: ignore[attr-defined]
 
     def _on_library_subscribe_requested(self) -> None:
         url, accepted = QInputDialog.getText(self, self.tr("Subscribe"), self.tr("Feed address (URL):"))
@@ -451,7 +455,7 @@ class MainWindow(QMainWindow):
         wanted = notes.remote_images_wanted()
         if wanted:
             self.services.tasks.submit(
-                _fetch_images, wanted, key="details.images",
+                fetch_images, wanted, key="details.images",
                 on_result=self._on_notes_images_loaded,
             )
 
@@ -489,7 +493,9 @@ class MainWindow(QMainWindow):
             self.services.playback.controller.queue.move(episode_id, index)
 
     def _on_queue_changed(self) -> None:
-        self.up_next_page.reload()
+        page = self.pages.built("up-next")
+        if page is not None:  # otherwise it reads the queue when first shown
+            page.reload()  # type: ignore[attr-defined]
 
     def _on_search_podcast_activated(self, podcast_id: int) -> None:
         self.show_page("library")
@@ -546,18 +552,3 @@ class MainWindow(QMainWindow):
             self.services.playback.stop()  # saves the position now; the engine closes at quit
         super().closeEvent(event)
 
-
-def _fetch_images(urls: list[str]) -> dict[str, QImage]:
-    """Worker thread: the show notes' images the listener allowed, each size-capped; failures skipped."""
-    from app.artwork import download_bytes
-
-    images: dict[str, QImage] = {}
-    for url in urls:
-        try:
-            image = QImage.fromData(download_bytes(url))
-        except Exception as error:  # one broken image must not hide the others
-            log.info("show-notes image %s not loaded: %s", url, error)
-            continue
-        if not image.isNull():
-            images[url] = image
-    return images

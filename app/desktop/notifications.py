@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from app.desktop.tray import TrayIcon
@@ -84,7 +84,8 @@ class NewEpisodeNotifier(QObject):
     def notify_new_episodes(self, count: int, titles: list[str]) -> None:
         if count <= 0:
             return
-        summary = self.tr("{count} new episodes").format(count=count)
+        # The tray's wording (and its translation): the same message whichever way it is shown.
+        summary = QCoreApplication.translate("TrayIcon", "{count} new episodes").format(count=count)
         body = "\n".join(titles[:TITLES_SHOWN])
         tray = self._tray
         if tray is not None and tray.tray.isVisible() and QSystemTrayIcon.supportsMessages():
