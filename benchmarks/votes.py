@@ -93,7 +93,8 @@ def start_service(database_url: str, data_dir: Path, *, workers: int, port: int)
            "CASTWISE_SERVICE_DATA_DIR": str(data_dir)}
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "service.main:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"], env=env)
+         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log",
+         "--loop", "uvloop", "--http", "httptools", "--no-proxy-headers", "--no-server-header"], env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -97,12 +97,14 @@ def create_app(settings: Settings | None = None, *, context: ServiceContext | No
 
     for router in ROUTERS:
         app.include_router(router)
-    app.add_middleware(VoteShortcut)  # type: ignore[arg-type]  (innermost: the limits below still apply)
     app.add_middleware(SessionCookieMiddleware,  # type: ignore[arg-type]
                        secure=context.settings.public_url.startswith("https://"))
     app.add_middleware(RefuseNul)  # type: ignore[arg-type]  (inside BodyLimit: buffers bounded bodies)
     app.add_middleware(BodyLimit, max_bytes=context.settings.max_body_bytes,  # type: ignore[arg-type]
                        upload_bytes=context.settings.max_upload_bytes)
+    # Outermost: a well-formed vote skips the stack; anything else (too large, NUL, malformed)
+    # falls through to it unchanged, limits and checks included.
+    app.add_middleware(VoteShortcut)  # type: ignore[arg-type]
     return app
 
 

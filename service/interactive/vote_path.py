@@ -8,9 +8,10 @@ well-formed vote, checks it exactly as the route does (the same ``VoteCreate`` m
 :class:`~service.interactive.ballots.VoteBatcher`. Anything else, including every malformed or
 unauthenticated vote, goes on to the route, so every error is answered by one code path.
 
-It sits inside the body-size and NUL middlewares (their rules still apply) and outside the
-framework's exception handling, so the errors a vote can meet are rendered here exactly as the
-service's handler renders them: ``{"detail": ...}`` with the exception's status and headers.
+It is the outermost middleware: it takes only bodies within the service's size limit and free of
+NUL characters (the rules of the middlewares it skips), and it sits outside the framework's
+exception handling, so the errors a vote can meet are rendered here exactly as the service's
+handler renders them: ``{"detail": ...}`` with the exception's status and headers.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ class VoteShortcut:
         if match is None or int(match[1]) > MAX_ID:
             await self.app(scope, receive, send)
             return
-        body, read = await _read_body(receive)
+        app = scope["app"]
+        body, read = await _read_body(receive, min(MAX_VOTE_BODY, app.state.context.settings.max_body_bytes))
         if body is None:
             await self.app(scope, _replay(read, receive), send)
             return
@@ -56,10 +58,9 @@ class VoteShortcut:
         key = key_header.decode("latin-1") if key_header is not None else None
         scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
         content_type = headers.get(b"content-type", b"")
-        app = scope["app"]
         try:
             if (content_type != b"application/json" or (key is not None and not valid_key(key))
-                    or scheme.lower() != "bearer"):
+                    or scheme.lower() != "bearer" or b"\x00" in body or b"\\u0000" in body.lower()):
                 raise ValueError("not the common case")
             chosen = VoteCreate.model_validate_json(body).option_ids
             claims = app.state.context.tokens.verify(token.strip())
@@ -75,9 +76,9 @@ class VoteShortcut:
         await response(scope, receive, send)
 
 
-async def _read_body(receive: Receive) -> tuple[bytes | None, list[Message]]:
-    """The request body (None when it is over :data:`MAX_VOTE_BODY` or the client went away),
-    and the messages read, to hand on untouched if the route is to answer."""
+async def _read_body(receive: Receive, limit: int) -> tuple[bytes | None, list[Message]]:
+    """The request body (None when it is over ``limit`` bytes or the client went away), and the
+    messages read, to hand on untouched if the route is to answer."""
     read: list[Message] = []
     size = 0
     while True:
@@ -86,7 +87,7 @@ async def _read_body(receive: Receive) -> tuple[bytes | None, list[Message]]:
         if message["type"] != "http.request":
             return None, read
         size += len(message.get("body", b""))
-        if size > MAX_VOTE_BODY:
+        if size > limit:
             return None, read
         if not message.get("more_body", False):
             return b"".join(item.get("body", b"") for item in read), read
