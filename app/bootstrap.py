@@ -42,7 +42,7 @@ class Application:
     log_handler: logging.Handler | None = None
 
     def close(self) -> None:
-        self.services.tasks.cancel_all()
+        self.services.tasks.close()  # nothing submitted from now on runs or calls back
         self.services.tasks.wait_for_done(5_000)
         if self.services.downloads is not None:
             self.services.downloads.close()

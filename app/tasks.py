@@ -10,6 +10,9 @@ Every network, disk-heavy or model call the GUI makes goes through :class:`TaskR
   box starts a query per keystroke and only the last answer reaches the screen.
 * :meth:`TaskHandle.cancel` drops a result explicitly; jobs that loop for long can pass
   ``wants_token=True`` and poll ``cancel_token.cancelled`` to stop early.
+* After :meth:`close` (the application shutting down) nothing is run or delivered any more: a
+  timer or a late signal that submits work while the window is being torn down cannot call back
+  into objects that are gone.
 * ``inline=True`` runs each job synchronously inside :meth:`submit` (tests, benchmarks of the
   job itself) with the same callback semantics.
 """
@@ -117,6 +120,7 @@ class TaskRunner(QObject):
         self._ids = count(1)
         self._pending: dict[int, _Pending] = {}
         self._latest_by_key: dict[str, TaskHandle] = {}
+        self._closed = False
         self._relay = _Relay(self)
         self._relay.finished.connect(self._on_relay_finished)
 
@@ -141,6 +145,10 @@ class TaskRunner(QObject):
         Without ``on_error``, errors are logged (never raised into the event loop).
         """
         handle = TaskHandle(task_id=next(self._ids), key=key)
+        if self._closed:
+            handle.cancel()
+            handle.done = True
+            return handle
         if key is not None:
             previous = self._latest_by_key.get(key)
             if previous is not None:
@@ -172,6 +180,11 @@ class TaskRunner(QObject):
         """Drop every outstanding result (window closing, library switched)."""
         for pending in self._pending.values():
             pending.handle.cancel()
+
+    def close(self) -> None:
+        """Drop every outstanding result and refuse new work (the application is closing)."""
+        self._closed = True
+        self.cancel_all()
 
     def wait_for_done(self, timeout_ms: int = -1) -> bool:
         """Block until the pool is idle (tests, shutdown). Results still arrive via the event loop."""

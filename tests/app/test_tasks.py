@@ -100,3 +100,18 @@ def test_inline_mode_runs_synchronously_with_the_same_semantics() -> None:
     assert results == [7]
     assert isinstance(errors[0], ZeroDivisionError)
     assert runner.pending_count() == 0
+
+
+def test_after_close_nothing_runs_or_calls_back(qtbot, pool) -> None:
+    runner = TaskRunner(pool)
+    release = threading.Event()
+    ran: list[str] = []
+    delivered: list[object] = []
+    runner.submit(lambda: (release.wait(5), ran.append("before"))[1], on_result=delivered.append)
+    runner.close()  # the application shuts down while that job still runs
+    runner.submit(lambda: ran.append("after"), on_result=delivered.append, on_error=delivered.append)
+    release.set()
+    assert runner.wait_for_done(5_000)
+    qtbot.wait(50)  # let any queued delivery reach the event loop
+    assert ran == ["before"]  # the job started earlier finished; the later one never ran
+    assert delivered == []
