@@ -104,10 +104,18 @@ def test_inline_mode_runs_synchronously_with_the_same_semantics() -> None:
 
 def test_after_close_nothing_runs_or_calls_back(qtbot, pool) -> None:
     runner = TaskRunner(pool)
-    release = threading.Event()
+    started, release = threading.Event(), threading.Event()
     ran: list[str] = []
     delivered: list[object] = []
-    runner.submit(lambda: (release.wait(5), ran.append("before"))[1], on_result=delivered.append)
+
+    def slow_job() -> str:
+        started.set()
+        release.wait(5)
+        ran.append("before")
+        return "before"
+
+    runner.submit(slow_job, on_result=delivered.append)
+    assert started.wait(5)
     runner.close()  # the application shuts down while that job still runs
     runner.submit(lambda: ran.append("after"), on_result=delivered.append, on_error=delivered.append)
     release.set()
