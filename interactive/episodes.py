@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from account.client import ServiceClient
 from account.errors import RequestRefusedError
 from interactive.cues import CueTracker, cues_from_comments, cues_from_document
-from protocol.interactions_document import InteractionsDocument
+from protocol.interactions_document import DocumentQuestion, InteractionsDocument
 from protocol.interactive import InteractionPublic, InteractiveEpisodePublic, PollPublic, TimelinePublic
 
 MAX_COMMENTS = 500
@@ -56,6 +56,18 @@ class InteractiveEpisodes:
             params["to_ms"] = to_ms
         items = self.client.get_json(f"/api/v1/interactive-episodes/{int(episode_id)}/comments", params=params)
         return [InteractionPublic.model_validate(item) for item in items]
+
+    def pinned_answers(self, document: InteractionsDocument) -> list[InteractionPublic]:
+        """The answers the creator published (pinned, with the listener's consent) to the
+        questions of ``document``, question by question, oldest first."""
+        pinned: list[InteractionPublic] = []
+        for item in document.interactions:
+            if not isinstance(item, DocumentQuestion) or not item.id.isdigit():
+                continue  # a static document's question lives on no service
+            answers = self.client.get_json(f"/api/v1/questions/{int(item.id)}/answers")
+            pinned.extend(answer for answer in (InteractionPublic.model_validate(raw) for raw in answers)
+                          if answer.pinned)
+        return pinned
 
     def poll(self, poll_id: int) -> PollPublic:
         """The poll; its counts only once this account has voted."""

@@ -1,4 +1,5 @@
-"""The live stream of one interactive episode: tallies, approved comments, pinned answers.
+"""The live stream of one interactive episode: tallies, approved, edited, hidden and deleted
+comments, pinned answers.
 
 Events and payloads are those of :mod:`protocol.interactive`. The stream resumes with
 ``Last-Event-ID`` after a dropped connection, so nothing approved meanwhile is missed; when the
@@ -22,11 +23,14 @@ from protocol.interactive import (
     ANSWER_PINNED,
     ANSWER_UNPINNED,
     COMMENT_APPROVED,
+    COMMENT_DELETED,
+    COMMENT_EDITED,
     COMMENT_HIDDEN,
     POLL_OPENED,
     POLL_TALLY,
     QUESTION_OPENED,
     RESYNC,
+    CommentDeleted,
     InteractionPublic,
     PollPublic,
     PollTally,
@@ -41,6 +45,8 @@ PAYLOADS: dict[str, type[BaseModel]] = {
     QUESTION_OPENED: QuestionPublic,
     COMMENT_APPROVED: InteractionPublic,
     COMMENT_HIDDEN: InteractionPublic,
+    COMMENT_EDITED: InteractionPublic,
+    COMMENT_DELETED: CommentDeleted,
     ANSWER_PINNED: InteractionPublic,
     ANSWER_UNPINNED: InteractionPublic,
 }

@@ -1,9 +1,10 @@
-"""The offline outbox: votes, comments, answers and reports delivered to the service exactly once.
+"""The offline outbox: votes, comments, answers, reports, and edits and deletions of one's own
+comments, delivered to the service exactly once.
 
 A listener's action is validated (the :mod:`protocol.interactive` request models), given an
 ``Idempotency-Key`` and written to SQLite (``<data>/interactive-outbox.sqlite3``) *before* any
 network traffic, so it survives a dropped connection, a service outage and a killed process.
-Delivery posts the stored body byte for byte with the stored key; the service applies a key
+Delivery sends the stored method and body byte for byte with the stored key; the service applies a key
 once and answers every retry with the first response, so an action whose response was lost
 (the connection dropped after the service committed, or the app died before recording it) is
 simply sent again and still counts once.
@@ -31,12 +32,20 @@ from pydantic import BaseModel, ValidationError
 from account.client import ServiceClient
 from account.errors import AccountError, NotSignedInError, ServiceUnavailableError, SessionExpiredError
 from library.errors import CastwiseError, ErrorKind
-from protocol.interactive import IDEMPOTENCY_HEADER, AnswerCreate, CommentCreate, ReportCreate, VoteCreate
+from protocol.interactive import (
+    IDEMPOTENCY_HEADER,
+    AnswerCreate,
+    CommentCreate,
+    CommentUpdate,
+    ReportCreate,
+    VoteCreate,
+)
 
 log = logging.getLogger(__name__)
 
 OUTBOX_FILE = "interactive-outbox.sqlite3"
-ActionKind = Literal["vote", "comment", "answer", "report"]
+ActionKind = Literal["vote", "comment", "answer", "report", "edit", "delete"]
+Method = Literal["POST", "PATCH", "DELETE"]
 State = Literal["pending", "delivered", "refused"]
 FIRST_RETRY_S = 2.0
 MAX_RETRY_S = 300.0
@@ -56,9 +65,13 @@ CREATE TABLE IF NOT EXISTS outbox (
     last_error TEXT,
     response TEXT,
     created_at REAL NOT NULL,
-    finished_at REAL
+    finished_at REAL,
+    method TEXT NOT NULL DEFAULT 'POST'
 )
 """
+_ADD_METHOD = "ALTER TABLE outbox ADD COLUMN method TEXT NOT NULL DEFAULT 'POST'"
+"""Outbox files written before edits and deletions held only POSTs."""
+_COLUMNS = "id, kind, path, body, idempotency_key, state, attempts, last_error, response, method"
 
 
 class OutboxInputError(CastwiseError):
@@ -80,6 +93,7 @@ class OutboxItem:
     attempts: int
     last_error: str | None
     response: str | None
+    method: Method = "POST"
 
 
 @dataclass
@@ -120,6 +134,9 @@ class Outbox:
         self._connection.execute("PRAGMA journal_mode=WAL")
         with self._connection:
             self._connection.execute(_SCHEMA)
+            columns = {row[1] for row in self._connection.execute("PRAGMA table_info(outbox)")}
+            if "method" not in columns:
+                self._connection.execute(_ADD_METHOD)
 
     def close(self) -> None:
         with self._connection_lock:
@@ -144,9 +161,11 @@ class Outbox:
 
     # -- adding actions ----------------------------------------------------------------------------
 
-    def _add(self, kind: ActionKind, path: str, model: type[BaseModel], fields: dict[str, object]) -> OutboxItem:
+    def _add(self, kind: ActionKind, path: str, model: type[BaseModel] | None, fields: dict[str, object], *,
+             method: Method = "POST") -> OutboxItem:
+        """Validate and store one action; ``model`` ``None``: it has no body (a deletion)."""
         try:
-            body = model.model_validate(fields).model_dump_json()
+            body = model.model_validate(fields).model_dump_json() if model is not None else ""
         except ValidationError as error:
             problem = error.errors()[0]
             where = ".".join(str(part) for part in problem.get("loc", ()))
@@ -155,10 +174,11 @@ class Outbox:
         key = _new_key()
         with self._db(durable=True) as connection:
             cursor = connection.execute(
-                "INSERT INTO outbox (service_url, account_id, kind, path, body, idempotency_key, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)", (self.service_url, self.account_id, kind, path, body, key, time.time()))
+                "INSERT INTO outbox (service_url, account_id, kind, path, body, idempotency_key, created_at, method) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (self.service_url, self.account_id, kind, path, body, key, time.time(), method))
             item_id = int(cursor.lastrowid or 0)
-        return OutboxItem(item_id, kind, path, body, key, "pending", 0, None, None)
+        return OutboxItem(item_id, kind, path, body, key, "pending", 0, None, None, method)
 
     def vote(self, poll_id: int, option_ids: list[int]) -> OutboxItem:
         """Queue a ballot in poll ``poll_id``. Raises :class:`OutboxInputError` for a bad one."""
@@ -179,12 +199,20 @@ class Outbox:
         return self._add("report", f"/api/v1/interactions/{int(interaction_id)}/reports", ReportCreate,
                          {"reason": reason})
 
+    def edit_comment(self, comment_id: int, text: str) -> OutboxItem:
+        """Queue new text for the account's own comment ``comment_id`` (the service moderates it again)."""
+        return self._add("edit", f"/api/v1/interactions/{int(comment_id)}", CommentUpdate, {"text": text},
+                         method="PATCH")
+
+    def delete_comment(self, comment_id: int) -> OutboxItem:
+        """Queue the deletion of the account's own comment ``comment_id`` (its replies go with it)."""
+        return self._add("delete", f"/api/v1/interactions/{int(comment_id)}", None, {}, method="DELETE")
+
     # -- reading -----------------------------------------------------------------------------------
 
     def items(self, state: State | None = None) -> list[OutboxItem]:
         """Stored actions of this service, oldest first (only ``state`` ones when given)."""
-        query = ("SELECT id, kind, path, body, idempotency_key, state, attempts, last_error, response FROM outbox "
-                 "WHERE service_url = ? AND account_id = ?")
+        query = f"SELECT {_COLUMNS} FROM outbox WHERE service_url = ? AND account_id = ?"
         arguments: list[object] = [self.service_url, self.account_id]
         if state is not None:
             query += " AND state = ?"
@@ -228,9 +256,11 @@ class Outbox:
                     report.pending += 1
                     continue
                 try:
-                    response = client.request("POST", item.path, content=item.body.encode("utf-8"),
-                                              headers={IDEMPOTENCY_HEADER: item.idempotency_key,
-                                                       "Content-Type": "application/json"})
+                    headers = {IDEMPOTENCY_HEADER: item.idempotency_key}
+                    if item.body:
+                        headers["Content-Type"] = "application/json"
+                    response = client.request(item.method, item.path, content=item.body.encode("utf-8"),
+                                              headers=headers)
                 except (NotSignedInError, SessionExpiredError) as error:
                     report.stopped_by = error.message
                     report.needs_sign_in = True
@@ -273,7 +303,7 @@ class Outbox:
         if state == "refused":
             log.info("the service refused %s %s: %s", item.kind, item.id, error)
         return OutboxItem(item.id, item.kind, item.path, item.body, item.idempotency_key, state, item.attempts + 1,
-                          error, response)
+                          error, response, item.method)
 
 
 class OutboxWorker:

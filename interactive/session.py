@@ -3,8 +3,9 @@
 :class:`EpisodeSession` is what the app holds for the episode on screen. It loads the episode
 (:class:`~interactive.episodes.InteractiveEpisodes`), feeds playback positions to a
 :class:`~interactive.cues.CueTracker`, keeps that tracker current from the live stream (a newly
-approved comment becomes a cue at once, a hidden one disappears, a newly opened poll appears)
-and queues votes, comments and answers in the outbox, waking its worker. Hooks are plain
+approved comment becomes a cue at once, a hidden or deleted one disappears, an edited one changes,
+a newly opened poll appears) and queues votes, comments, answers, and edits and deletions of the
+listener's own comments in the outbox, waking its worker. Hooks are plain
 callables, called on the live stream's thread; the app's Qt adapter re-emits them as signals.
 """
 
@@ -19,16 +20,25 @@ from interactive.episodes import EpisodeInteractions, InteractiveEpisodes
 from interactive.live import EpisodeEvent, EpisodeLive
 from interactive.outbox import Outbox, OutboxItem, OutboxWorker
 from protocol.interactive import (
+    ANSWER_PINNED,
+    ANSWER_UNPINNED,
     COMMENT_APPROVED,
+    COMMENT_DELETED,
+    COMMENT_EDITED,
     COMMENT_HIDDEN,
     POLL_OPENED,
     POLL_TALLY,
     QUESTION_OPENED,
+    CommentDeleted,
     InteractionPublic,
     PollPublic,
     PollTally,
     QuestionPublic,
 )
+
+READER_EVENTS = frozenset({COMMENT_APPROVED, COMMENT_EDITED, COMMENT_HIDDEN, COMMENT_DELETED, ANSWER_PINNED,
+                           ANSWER_UNPINNED})
+"""Live events that change what a listener reads (comments, replies, published answers)."""
 
 
 class EpisodeSession:
@@ -37,13 +47,15 @@ class EpisodeSession:
     ``on_tally(tally)``: a poll's results changed. ``on_comments_changed()``: the comment lane
     changed (re-read :attr:`cues`). ``on_resynced(interactions)``: the episode was re-fetched
     after the live stream could not resume. ``outbox`` may be ``None`` when nobody is signed in
-    (the session is then read-only).
+    (the session is then read-only). ``on_event(event)``: a comment was approved, edited, hidden or
+    deleted, or an answer pinned or unpinned (:data:`READER_EVENTS`), after the cues took it in.
     """
 
     def __init__(self, client: ServiceClient, episode_id: int, *, outbox: Outbox | None = None,
                  worker: OutboxWorker | None = None, on_tally: Callable[[PollTally], None] | None = None,
                  on_comments_changed: Callable[[], None] | None = None,
-                 on_resynced: Callable[[EpisodeInteractions], None] | None = None) -> None:
+                 on_resynced: Callable[[EpisodeInteractions], None] | None = None,
+                 on_event: Callable[[EpisodeEvent], None] | None = None) -> None:
         self.episodes = InteractiveEpisodes(client)
         self.client = client
         self.episode_id = episode_id
@@ -52,6 +64,7 @@ class EpisodeSession:
         self.on_tally = on_tally
         self.on_comments_changed = on_comments_changed
         self.on_resynced = on_resynced
+        self.on_event = on_event
         self._lock = threading.Lock()  # the tracker is fed by the player and the live stream
         self.interactions = self.episodes.load(episode_id)
         self._tracker = self.interactions.cue_tracker()
@@ -94,18 +107,24 @@ class EpisodeSession:
                 self.on_tally(payload)
             return
         with self._lock:
-            if event.name == COMMENT_APPROVED and isinstance(payload, InteractionPublic) and payload.kind == "comment":
+            if event.name in (COMMENT_APPROVED, COMMENT_EDITED) and isinstance(payload, InteractionPublic) \
+                    and payload.kind == "comment":  # an edit replaces the cue's text
                 self._tracker.add([Cue("comment", str(payload.id), payload.at_ms, payload.text)])
             elif event.name == COMMENT_HIDDEN and isinstance(payload, InteractionPublic):
                 self._tracker.remove("comment", str(payload.id))
+            elif event.name == COMMENT_DELETED and isinstance(payload, CommentDeleted):
+                for comment_id in (payload.id, *payload.reply_ids):
+                    self._tracker.remove("comment", str(comment_id))
             elif event.name == POLL_OPENED and isinstance(payload, PollPublic):
                 self._tracker.add([Cue("poll", str(payload.id), payload.anchor_ms, payload.prompt)])
             elif event.name == QUESTION_OPENED and isinstance(payload, QuestionPublic):
                 self._tracker.add([Cue("question", str(payload.id), payload.anchor_ms, payload.prompt)])
-            else:
+            elif event.name not in READER_EVENTS:
                 return
-        if event.name in (COMMENT_APPROVED, COMMENT_HIDDEN) and self.on_comments_changed is not None:
+        if event.name in (COMMENT_APPROVED, COMMENT_HIDDEN, COMMENT_DELETED) and self.on_comments_changed is not None:
             self.on_comments_changed()
+        if event.name in READER_EVENTS and self.on_event is not None:
+            self.on_event(event)
 
     def _on_live_resync(self) -> None:
         interactions = self.episodes.load(self.episode_id)
@@ -140,3 +159,16 @@ class EpisodeSession:
 
     def answer(self, question_id: int, text: str, *, share_consent: bool = False) -> OutboxItem:
         return self._queued(self._require_outbox().answer(question_id, text, share_consent=share_consent))
+
+    def edit_comment(self, comment_id: int, text: str) -> OutboxItem:
+        """Queue new text for the listener's own comment ``comment_id``."""
+        return self._queued(self._require_outbox().edit_comment(comment_id, text))
+
+    def delete_comment(self, comment_id: int) -> OutboxItem:
+        """Queue the deletion of the listener's own comment ``comment_id`` (with its replies)."""
+        return self._queued(self._require_outbox().delete_comment(comment_id))
+
+    def pinned_answers(self) -> list[InteractionPublic]:
+        """The answers the creator published to this episode's questions (network: call it off
+        the GUI thread)."""
+        return self.episodes.pinned_answers(self.interactions.document)

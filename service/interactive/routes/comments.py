@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from protocol.interactive import (
@@ -191,11 +191,14 @@ def delete_comment(interaction_id: ObjectId, user: CurrentUser, db: SessionDep, 
             Interaction.id.in_(thread), Interaction.visibility == "visible")) or 0
         gone = CommentDeleted(id=item.id, episode_id=item.episode_id, at_ms=item.anchor_ms,
                               parent_id=item.parent_id, reply_ids=replies)
-        # The words are gone for good: earlier events carrying them leave the replayable log.
-        db.execute(delete(InteractionEvent).where(InteractionEvent.episode_id == item.episode_id,
+        # The words are gone for good: earlier events carrying them are rewritten into this
+        # deletion (rewritten, not removed: SQLite would hand a removed newest id out again, and
+        # streams already past it would never see the event that reused it).
+        db.execute(update(InteractionEvent).where(InteractionEvent.episode_id == item.episode_id,
                                                   InteractionEvent.subject_id.in_(thread),
                                                   InteractionEvent.name.in_((COMMENT_APPROVED, COMMENT_EDITED,
-                                                                             COMMENT_HIDDEN))))
+                                                                             COMMENT_HIDDEN)))
+                   .values(name=COMMENT_DELETED, payload=gone.model_dump_json()))
         # Reports (and ballots, events...) that point at these rows go by ON DELETE CASCADE.
         db.execute(delete(Interaction).where(Interaction.id.in_(thread)))
         db.expunge(item)
