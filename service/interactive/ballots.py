@@ -1,10 +1,10 @@
 """Casting votes: the hot path of a busy poll, written in batches.
 
 Each worker has one :class:`VoteBatcher`: a request checks its token's signature (no database)
-and queues its vote; the batcher's writer thread takes every vote waiting (at most one per
-account, so a batch never races itself), checks options against the poll's shape (a poll's
-options, kind and show never change after creation, so each worker keeps them in memory) and
-writes them all in ONE transaction that:
+and queues its vote; the writer (on PostgreSQL a task on the worker's event loop, on SQLite a
+thread) takes every vote waiting (at most one per account, so a batch never races itself),
+checks options against the poll's shape (a poll's options, kind and show never change after
+creation, so each worker keeps them in memory) and writes them all in ONE transaction that:
 
 1. keeps the votes whose device session is live (revocation takes effect at once);
 2. locks the polls ``FOR SHARE`` on PostgreSQL so a concurrent "close poll" waits for the batch
@@ -41,7 +41,7 @@ from service.context import ServiceContext
 from service.db import utcnow
 from service.deps import bearer_token, not_found, unauthorized
 from service.interactive.access import app_live_hub, refuse_blocked, require_open
-from service.interactive.ballots_postgres import write_batch
+from service.interactive.ballots_postgres import VoteResult, clashes, write_batch
 from service.interactive.idempotency import WriteRequest, replay, stored_response
 from service.interactive.live import LiveHub, is_open, poll_tally
 from service.interactive.models import (
@@ -88,6 +88,10 @@ class PollShapes:
         self._limit = limit
         self._lock = threading.Lock()
         self._shapes: dict[int, PollShape] = {}
+
+    def known(self, poll_id: int) -> bool:
+        with self._lock:
+            return poll_id in self._shapes
 
     def get(self, sessions: sessionmaker[Session], poll_id: int) -> PollShape:
         """The shape of ``poll_id`` (a session from ``sessions`` only when it is not known yet);
@@ -156,8 +160,23 @@ def _settle_all(votes: list[PendingVote]) -> None:
             vote.future.set_result(vote.outcome)
 
 
+def take_batch(queue: deque[PendingVote], max_batch: int) -> list[PendingVote]:
+    """The next batch from ``queue``: every waiting vote, one per account (later ones wait for the
+    next batch, so a duplicate is refused by the committed ballot, exactly as if it came later)."""
+    batch: list[PendingVote] = []
+    accounts: set[int] = set()
+    later: list[PendingVote] = []
+    while queue and len(batch) < max_batch:
+        vote = queue.popleft()
+        (later if vote.user_id in accounts else batch).append(vote)
+        accounts.add(vote.user_id)
+    queue.extendleft(reversed(later))
+    return batch
+
+
 class VoteBatcher:
-    """A worker's vote writer (see the module docstring). Its thread starts on first use."""
+    """A worker's vote writer (see the module docstring): on PostgreSQL a task on each event loop
+    that votes arrive on (:class:`_LoopWriter`), on SQLite one thread. Both start on first use."""
 
     def __init__(self, context: ServiceContext, hub: LiveHub, *, linger_s: float = 0.002,
                  max_batch: int = MAX_BATCH) -> None:
@@ -170,8 +189,7 @@ class VoteBatcher:
         self._idle = False
         self._thread: threading.Thread | None = None
         self._postgres = context.engine.dialect.name == "postgresql"
-        self._pg: Any = None
-        """The writer thread's PostgreSQL connection (see :meth:`_connection`)."""
+        self._writers: dict[asyncio.AbstractEventLoop, _LoopWriter] = {}
         self.batches = 0
         """Transactions written (tests and benchmarks read it)."""
 
@@ -194,6 +212,15 @@ class VoteBatcher:
         return vote.future
 
     def submit(self, vote: PendingVote) -> None:
+        """Queue ``vote`` (PostgreSQL: call on the vote's event loop)."""
+        if self._postgres:
+            writer = self._writers.get(vote.loop)
+            if writer is None:
+                for loop in [loop for loop in self._writers if loop.is_closed()]:
+                    del self._writers[loop]  # a server that stopped (tests start several)
+                writer = self._writers[vote.loop] = _LoopWriter(self)
+            writer.submit(vote)
+            return
         with self._ready:
             if self._thread is None:
                 self._stop = False
@@ -204,6 +231,12 @@ class VoteBatcher:
                 self._ready.notify()
 
     def stop(self) -> None:
+        for loop, writer in list(self._writers.items()):
+            try:
+                loop.call_soon_threadsafe(writer.task.cancel)
+            except RuntimeError:
+                pass  # that loop has closed already, and its writer with it
+        self._writers.clear()
         with self._ready:
             self._stop = True
             self._ready.notify()
@@ -213,28 +246,18 @@ class VoteBatcher:
 
     # -- the writer thread -----------------------------------------------------------------
     def _take(self) -> list[PendingVote] | None:
-        """The next batch: every waiting vote, one per account (later ones wait for the next batch,
-        so a duplicate is refused by the committed ballot, exactly as if it came later)."""
+        """The next batch (:func:`take_batch`) once a vote waits; None once stopped."""
         with self._ready:
             while not self._queue and not self._stop:
                 self._idle = True
                 self._ready.wait()
                 self._idle = False
             if self._stop:
-                self._drop_connection()
                 return None
         if self.linger_s > 0:
             time.sleep(self.linger_s)  # let concurrent votes join the batch
-        batch: list[PendingVote] = []
-        accounts: set[int] = set()
-        later: list[PendingVote] = []
         with self._ready:
-            while self._queue and len(batch) < self.max_batch:
-                vote = self._queue.popleft()
-                (later if vote.user_id in accounts else batch).append(vote)
-                accounts.add(vote.user_id)
-            self._queue.extendleft(reversed(later))
-        return batch
+            return take_batch(self._queue, self.max_batch)
 
     def _run(self) -> None:
         while (batch := self._take()) is not None:
@@ -263,7 +286,19 @@ class VoteBatcher:
                 self.submit(vote)
 
     def _write(self, batch: list[PendingVote]) -> None:
-        """Write ``batch`` in one transaction; set each vote's outcome (or its follow-up)."""
+        """SQLite: write ``batch`` in one transaction; set each vote's outcome (or its follow-up)."""
+        live = self.prepare(batch)
+        if live:
+            self._write_stepwise(live)
+
+    def needs_database(self, batch: list[PendingVote]) -> bool:
+        """Whether :meth:`prepare` would read the database (a poll this worker has not seen yet)."""
+        return any(not self.shapes.known(vote.poll_id) or self.hub.latest_tally_json(vote.poll_id) is None
+                   for vote in batch)
+
+    def prepare(self, batch: list[PendingVote]) -> list[PendingVote]:
+        """The votes of ``batch`` with acceptable options, each with its receipt; the others get
+        their answer (404, 422)."""
         live: list[PendingVote] = []
         tallies: dict[int, str] = {}
         for vote in self._check_shapes(batch):
@@ -273,12 +308,7 @@ class VoteBatcher:
                 vote.outcome = error
                 continue
             live.append(vote)
-        if not live:
-            return
-        if self._postgres:
-            self._write_postgres(live)
-        else:
-            self._write_stepwise(live)
+        return live
 
     def _receipt(self, vote: PendingVote, tallies: dict[int, str]) -> str:
         """The vote's :class:`VoteReceipt` as JSON, carrying the latest coalesced tally (``tallies``:
@@ -295,29 +325,8 @@ class VoteBatcher:
         return f'{{"poll_id":{vote.poll_id},"option_ids":{json.dumps(sorted(vote.chosen), separators=(",", ":"))},' \
                f'"tally":{tally}}}'
 
-    def _write_postgres(self, votes: list[PendingVote]) -> None:
-        """The whole batch in one statement (``ballots_postgres``) and a COMMIT: two round trips."""
-        while votes:
-            connection = self._connection()
-            try:
-                results = write_batch(connection, votes)
-                # A key stored meanwhile by another request of the same account (a client reusing
-                # it concurrently): undo, and answer that vote from the stored key instead.
-                clashed = [vote for vote, result in zip(votes, results, strict=True)
-                           if result.ballot_id is not None and vote.key is not None and not result.key_stored]
-                if clashed:
-                    connection.rollback()
-                    for vote in clashed:
-                        vote.after = "replay"
-                    votes = [vote for vote in votes if vote.after is None]
-                    continue
-                connection.commit()
-            except BaseException:
-                self._drop_connection()
-                raise
-            break
-        else:
-            return
+    def apply_results(self, votes: list[PendingVote], results: list[VoteResult]) -> None:
+        """Turn what the committed statement did with each vote into its answer or follow-up."""
         dirty: dict[int, int] = {}
         for vote, result in zip(votes, results, strict=True):
             if not result.authorized:
@@ -336,24 +345,6 @@ class VoteBatcher:
                 vote.outcome = _already_voted()
         for poll_id, episode_id in dirty.items():
             self.hub.mark_dirty(poll_id, episode_id)
-
-    def _connection(self) -> Any:
-        """The writer thread's own PostgreSQL connection (psycopg, not pooled: the statement
-        stays prepared on it, and no pool check-out costs a round trip)."""
-        if self._pg is None or self._pg.closed:
-            import psycopg
-
-            url = self.context.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-            self._pg = psycopg.connect(url, autocommit=False)
-        return self._pg
-
-    def _drop_connection(self) -> None:
-        connection, self._pg = self._pg, None
-        if connection is not None:
-            try:
-                connection.close()
-            except Exception:  # already broken: nothing more to release
-                pass
 
     def _write_stepwise(self, live: list[PendingVote]) -> None:
         """SQLite: the same checks and writes as ``ballots_postgres``, one statement each (the
@@ -484,6 +475,95 @@ class VoteBatcher:
             log.warning("vote follow-up: %s", type(error).__name__)
             vote.outcome = HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "the vote could not be recorded")
         vote.after = None
+
+
+class _LoopWriter:
+    """The PostgreSQL vote writer of one event loop: a task that takes every waiting vote and
+    writes the batch over its own connection. No thread: the database's answer arrives as I/O on
+    the loop, so a batch costs no thread wake-ups and no hand-over of the interpreter lock."""
+
+    def __init__(self, batcher: VoteBatcher) -> None:
+        self.batcher = batcher
+        self.queue: deque[PendingVote] = deque()
+        self.wake = asyncio.Event()
+        self.connection: Any = None
+        self.task = asyncio.get_running_loop().create_task(self._run(), name="castwise-vote-writer")
+
+    def submit(self, vote: PendingVote) -> None:
+        self.queue.append(vote)
+        self.wake.set()
+
+    async def _run(self) -> None:
+        try:
+            while True:
+                await self.wake.wait()
+                self.wake.clear()
+                if self.batcher.linger_s > 0:
+                    await asyncio.sleep(self.batcher.linger_s)  # let concurrent votes join the batch
+                while self.queue:  # votes that came during a write make the next batch at once
+                    await self._batch(take_batch(self.queue, self.batcher.max_batch))
+        finally:
+            await self._close()
+
+    async def _batch(self, batch: list[PendingVote]) -> None:
+        batcher = self.batcher
+        try:
+            # A poll not seen yet is read with a blocking session: off the loop.
+            live = await asyncio.to_thread(batcher.prepare, batch) if batcher.needs_database(batch) \
+                else batcher.prepare(batch)
+            if live:
+                await self._write(live)
+            batcher.batches += 1
+        except Exception as error:  # nothing of the batch is counted: say so to every vote
+            log.warning("vote batch of %d failed: %s", len(batch), type(error).__name__)
+            for vote in batch:
+                vote.outcome = HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
+                                             "the vote could not be recorded; nothing was counted, try again")
+                vote.after = None
+        requeued: list[PendingVote] = []
+        for vote in batch:
+            if vote.after is not None:  # rare (retries, refusals): blocking sessions, off the loop
+                await asyncio.to_thread(batcher._follow_up, vote, requeued)
+        _settle_all([vote for vote in batch if vote.outcome is not None])
+        for vote in requeued:
+            self.submit(vote)
+
+    async def _write(self, votes: list[PendingVote]) -> None:
+        """The batch in one statement (``ballots_postgres``) and a COMMIT: two round trips."""
+        while votes:
+            connection = await self._connect()
+            try:
+                results = await write_batch(connection, votes)
+                clashed = clashes(votes, results)
+                if clashed:
+                    await connection.rollback()
+                    for index in clashed:
+                        votes[index].after = "replay"
+                    votes = [vote for vote in votes if vote.after is None]
+                    continue
+                await connection.commit()
+            except BaseException:
+                await self._close()
+                raise
+            self.batcher.apply_results(votes, results)
+            return
+
+    async def _connect(self) -> Any:
+        """This writer's own connection (not pooled: the statement stays prepared on it)."""
+        if self.connection is None or self.connection.closed:
+            import psycopg
+
+            url = self.batcher.context.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            self.connection = await psycopg.AsyncConnection.connect(url, autocommit=False)
+        return self.connection
+
+    async def _close(self) -> None:
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            try:
+                await connection.close()
+            except Exception:  # already broken: nothing more to release
+                pass
 
 
 def vote_batcher(app: FastAPI) -> VoteBatcher:

@@ -1,7 +1,7 @@
 """A batch of votes written to PostgreSQL in ONE statement: one round trip, one transaction.
 
-Round trips, not rows, are what a busy poll pays for: each one costs the vote writer a wake-up
-and the worker's event loop a turn of the GIL. So the whole batch travels as arrays, and one
+Round trips, not rows, are what a busy poll pays for: each one is a wait for the batch and a
+turn of the worker's event loop. So the whole batch travels as one parameter, and one
 statement of data-modifying CTEs (``ORDER`` of evaluation: the snapshot of the statement, then
 each ``INSERT`` in turn) does what the step-by-step writer does:
 
@@ -133,14 +133,22 @@ def parameters(votes: Sequence[BatchVote]) -> dict[str, Any]:
          "receipt": vote.receipt} for index, vote in enumerate(votes)], separators=(",", ":"))}
 
 
-def write_batch(connection: Any, votes: Sequence[BatchVote]) -> list[VoteResult]:
-    """Run the statement for ``votes`` on ``connection`` (psycopg, in a transaction the caller
-    commits or rolls back); the results in the order of ``votes``."""
-    with connection.cursor() as cursor:
-        cursor.execute(VOTE_BATCH_SQL, parameters(votes))
-        rows = cursor.fetchall()
+async def write_batch(connection: Any, votes: Sequence[BatchVote]) -> list[VoteResult]:
+    """Run the statement for ``votes`` on ``connection`` (a psycopg ``AsyncConnection``, in a
+    transaction the caller commits or rolls back); the results in the order of ``votes``."""
+    async with connection.cursor() as cursor:
+        await cursor.execute(VOTE_BATCH_SQL, parameters(votes))
+        rows = await cursor.fetchall()
     results: list[VoteResult | None] = [None] * len(votes)
     for ord_, authorized, replay, eligible, ballot_id, key_stored in rows:
         results[ord_] = VoteResult(bool(authorized), bool(replay), bool(eligible), ballot_id, bool(key_stored))
     assert all(result is not None for result in results)
     return [result for result in results if result is not None]
+
+
+def clashes(votes: Sequence[BatchVote], results: Sequence[VoteResult]) -> list[int]:
+    """Positions of votes counted without their key stored: another request of the same account
+    stored that key meanwhile (a client reusing it concurrently). The transaction must be undone
+    and those votes answered from the stored key instead."""
+    return [index for index, (vote, result) in enumerate(zip(votes, results, strict=True))
+            if result.ballot_id is not None and vote.key is not None and not result.key_stored]
