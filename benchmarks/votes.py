@@ -150,6 +150,16 @@ def _postmaster_pid(postgres: Any) -> int:
     return int((postgres.data / "postmaster.pid").read_text().split()[0])
 
 
+def _commits(engine: Any) -> int:
+    """Transactions committed in the benchmark's database so far (PostgreSQL's statistics)."""
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_stat_clear_snapshot()"))
+        return int(connection.scalar(text(
+            "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) or 0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--voters", type=int, default=20_000)
@@ -198,6 +208,8 @@ def main() -> None:
             print(f"{args.listeners} listeners connected", flush=True)
             assert listeners.pid is not None
             postmaster = _postmaster_pid(postgres)
+            engine = create_engine(database_url, poolclass=NullPool)
+            commits_before = _commits(engine)
             cpu_before = {"service": _cpu_s(service.pid), "postgres": _cpu_s(postmaster),
                           "listeners": _cpu_s(listeners.pid)}
             load = context.Process(target=_load_process,
@@ -210,7 +222,7 @@ def main() -> None:
                    "listeners": _cpu_s(listeners.pid) - cpu_before["listeners"],
                    "load": outcome["cpu_s"]}
 
-            engine = create_engine(database_url, poolclass=NullPool)
+            commits = _commits(engine) - commits_before
             with engine.connect() as connection:
                 ballots = connection.scalar(select(func.count()).select_from(PollBallot)) or 0
                 counts = {str(option): count for option, count in connection.execute(
@@ -253,6 +265,7 @@ def main() -> None:
         "postgres_cpu_ms_per_vote": round(cpu["postgres"] * 1000 / votes, 3),
         "load_cpu_ms_per_vote": round(cpu["load"] * 1000 / votes, 3),
         "listener_client_cpu_ms_per_vote": round(cpu["listeners"] * 1000 / votes, 3),
+        "votes_per_transaction": round(votes / max(1, commits), 1),
         "workers": args.workers,
         "concurrency": args.concurrency,
         "offered_per_s": args.rate or None,

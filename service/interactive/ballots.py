@@ -215,10 +215,13 @@ class VoteBatcher:
         """Queue ``vote`` (PostgreSQL: call on the vote's event loop)."""
         if self._postgres:
             writer = self._writers.get(vote.loop)
-            if writer is None:
+            if writer is None or writer.task.done():  # done: only if it failed, so start afresh
                 for loop in [loop for loop in self._writers if loop.is_closed()]:
                     del self._writers[loop]  # a server that stopped (tests start several)
+                stranded = writer.queue if writer is not None else deque()
                 writer = self._writers[vote.loop] = _LoopWriter(self)
+                for waiting in stranded:
+                    writer.submit(waiting)
             writer.submit(vote)
             return
         with self._ready:

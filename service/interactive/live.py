@@ -144,9 +144,9 @@ class LiveHub:
         self._threads: list[threading.Thread] = []
 
     # -- lifecycle -------------------------------------------------------------------------
-    def start(self) -> None:
-        """Start the follower and coalescer threads (idempotent); returns once the follower has
-        read the log's current end, so ``high_water`` is meaningful."""
+    def start(self, *, wait: bool = True) -> None:
+        """Start the follower and coalescer threads (idempotent); with ``wait``, returns once the
+        follower has read the log's current end, so ``high_water`` is meaningful."""
         with self._lock:
             if not self._threads:
                 for target, name in ((self._follow, "castwise-live-follower"),
@@ -154,7 +154,8 @@ class LiveHub:
                     thread = threading.Thread(target=target, name=name, daemon=True)
                     thread.start()
                     self._threads.append(thread)
-        self._caught_up.wait(timeout=30)
+        if wait:
+            self._caught_up.wait(timeout=30)
 
     def stop(self) -> None:
         self._stop.set()
@@ -168,7 +169,7 @@ class LiveHub:
         with self._lock:
             self._dirty[poll_id] = episode_id
         if not self._threads:
-            self.start()
+            self.start(wait=False)  # called on an event loop: never block it
 
     def settle(self, timeout_s: float = 30.0) -> bool:
         """Wait until every dirty poll's tally is in the log (tests, benchmarks, shutdown)."""
