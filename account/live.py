@@ -31,14 +31,17 @@ class AccountLive:
     """Keeps this machine's premium shows in step with the account while it runs.
 
     ``on_applied(report)`` is called (on the stream's thread) after each list was applied;
-    ``on_error(error)`` when the stream stopped for good (signed out, say) or applying failed.
+    ``on_error(error)`` when the stream stopped for good (signed out, say) or applying failed;
+    ``on_connected()`` after each (re)connection, before catching up: the service is reachable.
     """
 
     def __init__(self, purchases: Purchases, *, on_applied: Callable[[RestoreReport], None] | None = None,
-                 on_error: Callable[[CastwiseError], None] | None = None) -> None:
+                 on_error: Callable[[CastwiseError], None] | None = None,
+                 on_connected: Callable[[], None] | None = None) -> None:
         self.purchases = purchases
         self.on_applied = on_applied
         self.on_error = on_error
+        self.on_connected = on_connected
         self._apply_lock = threading.Lock()
         self.stream = LiveStream(purchases.client, EVENTS_PATH, on_event=self._on_stream_event,
                                  on_connected=self._on_stream_connected, on_error=self._on_stream_error,
@@ -64,6 +67,8 @@ class AccountLive:
             self.on_applied(report)
 
     def _on_stream_connected(self) -> None:
+        if self.on_connected is not None:
+            self.on_connected()
         self._apply()  # catch up with whatever changed while we were not listening
 
     def _on_stream_event(self, event: ServerEvent) -> None:

@@ -20,7 +20,7 @@ from app.preferences import SERVICE_URL
 
 if TYPE_CHECKING:
     from app.adapters.account import AccountAdapter, AccountStatus
-    from app.adapters.interactive import InteractiveAdapter
+    from app.adapters.interactive import InteractiveAdapter, PinnedAnswer
     from app.components.account_dialog import AccountDialog
     from app.components.interaction_panel import InteractionPanel
     from app.main_window import MainWindow
@@ -106,12 +106,19 @@ class AccountFeatures(QObject):
         interactive.poll_loaded.connect(panel.show_poll)
         interactive.tally_changed.connect(panel.show_tally)
         interactive.comments_loaded.connect(panel.show_comments)
+        interactive.comment_arrived.connect(panel.add_live_comment)
+        interactive.comments_removed.connect(panel.remove_comments)
+        interactive.pinned_answers_changed.connect(panel.set_pinned_answers)
+        interactive.answer_pinned.connect(self._on_interactive_answer_pinned)
         interactive.action_delivered.connect(self._on_interactive_action_delivered)
         interactive.message_shown.connect(self._on_interactive_message_shown)
         panel.vote_requested.connect(interactive.vote)
         panel.answer_requested.connect(lambda question_id, text, consent: interactive.answer(
             question_id, text, share_consent=consent))
         panel.comment_requested.connect(interactive.comment)
+        panel.reply_requested.connect(interactive.reply)
+        panel.edit_requested.connect(interactive.edit_comment)
+        panel.delete_requested.connect(interactive.delete_comment)
         panel.report_requested.connect(interactive.report)
         panel.comments_requested.connect(interactive.load_comments)
         panel.sign_in_requested.connect(self.show_account)
@@ -158,7 +165,7 @@ class AccountFeatures(QObject):
 
     def _on_account_status_changed(self, status: AccountStatus | None) -> None:
         if self.panel is not None:
-            self.panel.set_signed_in(status is not None)
+            self.panel.set_signed_in(status is not None, _own_name(status))
 
     def _on_settings_preference_changed(self, key: str) -> None:
         if key == SERVICE_URL.key and self.account is not None and self.interactive is not None:
@@ -181,8 +188,12 @@ class AccountFeatures(QObject):
         if self.panel is None or self.interactive is None:
             return
         self.panel.clear()
-        self.panel.set_signed_in(self.interactive.can_act)
-        self.interactive.load_comments(self._window.now_playing.seek_slider.value())
+        status = self.account.status if self.account is not None else None
+        self.panel.set_signed_in(self.interactive.can_act, _own_name(status))
+        # Where playback is (it may not have moved yet): a comment made now belongs here.
+        position_ms = self.interactive.position_ms
+        self.panel.set_position(position_ms)
+        self.interactive.load_comments(position_ms)
         offered = self._offered
         if offered is not None and offered[0] == interactions.episode_id:
             self._offer(offered[1])  # the same episode again (signed in meanwhile): still on offer
@@ -224,11 +235,26 @@ class AccountFeatures(QObject):
             "answer": self.tr("Your answer reached the creator."),
             "comment": self.tr("Your comment was posted."),
             "report": self.tr("Thank you: the creator will look at this comment."),
+            "edit": self.tr("Your comment was changed."),
+            "delete": self.tr("Your comment was deleted."),
         }
         if item.kind == "comment" and _visibility(item.response) == "pending":
             self.panel.show_status(self.tr("Your comment waits for the creator's approval."))
             return
+        if item.kind == "edit" and _visibility(item.response) == "pending":
+            self.panel.show_status(self.tr("Your changed comment waits for the creator's approval."))
+            return
         self.panel.show_status(texts.get(item.kind, ""))
+
+    def _on_interactive_answer_pinned(self, pinned: PinnedAnswer) -> None:
+        if self.panel is None:
+            return
+        status = self.account.status if self.account is not None else None
+        if pinned.answer.author == _own_name(status):
+            self.panel.show_status(self.tr("The creator published your answer."))
+        else:
+            self.panel.show_status(self.tr("The creator published an answer from {author}.").format(
+                author=pinned.answer.author))
 
     def _on_interactive_message_shown(self, text: str) -> None:
         if self.panel is not None:
@@ -243,3 +269,12 @@ def _visibility(response: str | None) -> str | None:
     except ValueError:
         return None
     return body.get("visibility") if isinstance(body, dict) else None
+
+
+def _own_name(status: AccountStatus | None) -> str | None:
+    """The signed-in listener's username as comments show it (``None`` when unknown)."""
+    if status is None:
+        return None
+    if status.username:
+        return status.username
+    return status.login if "@" not in status.login else None  # offline, signed in by username

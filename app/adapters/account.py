@@ -117,8 +117,11 @@ class AccountAdapter(QObject):
     """The account's signed-in devices (:class:`protocol.accounts.SessionPublic`)."""
     sync_finished = Signal(str)
     """What "Sync now" did, in words."""
+    service_reached = Signal()
+    """The account's live stream (re)connected: the service answers again (after an outage)."""
 
     _live_applied = Signal(object)  # the live stream's thread -> GUI thread
+    _live_connected = Signal()
 
     def __init__(self, *, library: Library, paths: Paths, subscriptions: Any, tasks: TaskRunner,
                  secrets: SecretStore | None = None, parent: QObject | None = None) -> None:
@@ -138,6 +141,7 @@ class AccountAdapter(QObject):
         self.status: AccountStatus | None = None
         self.last_service_url: str | None = None
         self._live_applied.connect(self._on_live_applied)
+        self._live_connected.connect(self.service_reached)
 
     @property
     def busy(self) -> bool:
@@ -332,7 +336,8 @@ class AccountAdapter(QObject):
 
     # -- the live stream -----------------------------------------------------------------------------
     def _start_live_job(self) -> AccountLive:
-        return AccountLive(self.purchases(), on_applied=self._live_applied.emit).start()
+        return AccountLive(self.purchases(), on_applied=self._live_applied.emit,
+                           on_connected=self._live_connected.emit).start()
 
     def _on_live_started(self, live: AccountLive) -> None:
         if self._live is not None or self.status is None:  # signed out (or started twice) meanwhile

@@ -1,6 +1,7 @@
 """The interactive layer of the playing episode as Qt signals: its polls, questions and comments
-on the Castwise service, time cues as playback crosses them, live tallies, and the listener's
-votes, answers, comments and reports through the offline outbox.
+on the Castwise service, time cues as playback crosses them, live tallies, comments, replies
+and published (pinned) answers as they arrive, and the listener's votes, answers, comments,
+replies, reports, and edits and deletions of their own comments through the offline outbox.
 
 The episode is looked up on the service by its feed address and item guid (as
 :class:`interactive.episodes.InteractiveEpisodes` does); an episode the service does not know, or
@@ -9,6 +10,11 @@ no service address at all, simply has no interactions. Loading runs on the
 their own threads and are relayed through private signals, which Qt queues onto the GUI thread.
 Each action is stored in the outbox before anything is sent, so it survives going offline and is
 delivered exactly once (Idempotency-Key). Positions are milliseconds.
+
+When the service cannot be reached as an episode starts, loading is retried while that episode
+is the current one: after :data:`RETRY_FIRST_MS`, doubling up to :data:`RETRY_MAX_MS`, and at
+once when the service shows signs of life (the account's live stream reconnected, or the outbox
+delivered something).
 """
 
 from __future__ import annotations
@@ -16,8 +22,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy import select
 
 from account.client import ServiceClient
@@ -25,12 +32,25 @@ from account.errors import NotSignedInError, ServiceAddressError, ServiceUnavail
 from app.adapters.account import AccountAdapter, AccountStatus
 from app.tasks import TaskRunner
 from interactive.episodes import InteractiveEpisodes
+from interactive.live import EpisodeEvent
 from interactive.outbox import OUTBOX_FILE, DeliveryReport, Outbox, OutboxItem, OutboxWorker
 from interactive.session import EpisodeSession
 from library.db import Library
 from library.db.models import Episode, Podcast
 from library.paths import Paths
-from protocol.interactive import PollTally, VoteReceipt
+from protocol.interactions_document import DocumentQuestion
+from protocol.interactive import (
+    ANSWER_PINNED,
+    ANSWER_UNPINNED,
+    COMMENT_APPROVED,
+    COMMENT_DELETED,
+    COMMENT_EDITED,
+    COMMENT_HIDDEN,
+    CommentDeleted,
+    InteractionPublic,
+    PollTally,
+    VoteReceipt,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +61,18 @@ FOLLOW_COMMENTS_MS = 30_000
 LANE_BUCKETS = 120
 """The comment-density lane splits an episode into about this many slices."""
 MIN_BUCKET_MS = 1_000
+RETRY_FIRST_MS = 2_000
+"""First wait before loading an episode's interactions again when the service was unreachable."""
+RETRY_MAX_MS = 60_000
+"""The wait doubles up to this (milliseconds)."""
+
+
+@dataclass(frozen=True)
+class PinnedAnswer:
+    """An answer the creator published (pinned, with its author's consent), with its question."""
+
+    question: str
+    answer: InteractionPublic
 
 
 class InteractiveAdapter(QObject):
@@ -60,8 +92,18 @@ class InteractiveAdapter(QObject):
     """A live :class:`PollTally`."""
     comments_loaded = Signal(list)
     """Visible comments (:class:`InteractionPublic`) near the moment asked for, in time order."""
+    comment_arrived = Signal(object, bool)
+    """A comment or reply (:class:`InteractionPublic`) became visible or was edited, live; the flag
+    says whether it is near the moment the comments list shows."""
+    comments_removed = Signal(list)
+    """Comment ids hidden by the creator or deleted by their author (with their replies)."""
+    pinned_answers_changed = Signal(list)
+    """The episode's published answers (:class:`PinnedAnswer`), oldest first, whenever they change."""
+    answer_pinned = Signal(object)
+    """A :class:`PinnedAnswer` the creator published just now (live)."""
     action_queued = Signal(str)
-    """``vote``, ``answer``, ``comment`` or ``report`` stored in the outbox (sent when possible)."""
+    """``vote``, ``answer``, ``comment``, ``report``, ``edit`` or ``delete`` stored in the outbox
+    (sent when possible)."""
     action_delivered = Signal(object)
     """An :class:`OutboxItem` the service took."""
     message_shown = Signal(str)
@@ -71,6 +113,7 @@ class InteractiveAdapter(QObject):
     _comments_arrived = Signal()
     _resynced = Signal(object)
     _report_arrived = Signal(object)  # outbox worker thread -> GUI thread
+    _event_arrived = Signal(object)  # live stream thread -> GUI thread
 
     def __init__(self, account: AccountAdapter, *, library: Library, paths: Paths, tasks: TaskRunner,
                  parent: QObject | None = None) -> None:
@@ -89,17 +132,30 @@ class InteractiveAdapter(QObject):
         self._comments_at_ms: int | None = None
         self._closed = False
         self._told_offline = False  # say "offline" once per outage, not at every retry
+        self._pinned: dict[int, PinnedAnswer] = {}
+        self._retry_ms = RETRY_FIRST_MS
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setSingleShot(True)
+        self._retry_timer.timeout.connect(self._on_retry_timer_timeout)
+        self._loading = False
         self._tally_arrived.connect(self._on_live_tally)
         self._comments_arrived.connect(self._on_live_comments_changed)
         self._resynced.connect(self._on_live_resynced)
         self._report_arrived.connect(self._on_outbox_report)
+        self._event_arrived.connect(self._on_live_event)
         account.status_changed.connect(self._on_account_status_changed)
+        account.service_reached.connect(self._on_account_service_reached)
 
     # -- state ---------------------------------------------------------------------------------------
     @property
     def session(self) -> EpisodeSession | None:
         """The interactive session of the episode playing, when it has one."""
         return self._session
+
+    @property
+    def position_ms(self) -> int:
+        """Where playback of the current episode is, as last told (milliseconds)."""
+        return self._position_ms
 
     @property
     def can_act(self) -> bool:
@@ -115,9 +171,24 @@ class InteractiveAdapter(QObject):
         self._duration_ms = duration_ms
         self._position_ms = start_ms
         self._comments_at_ms = None
+        self._pinned = {}
+        self._retry_timer.stop()
+        self._retry_ms = RETRY_FIRST_MS
         self.episode_cleared.emit()
+        self._load()
+
+    @property
+    def retry_pending(self) -> bool:
+        """Whether loading the current episode failed (service unreachable) and waits to be retried."""
+        return self._retry_timer.isActive()
+
+    def _load(self) -> None:
+        episode_id = self._episode_id
+        if episode_id is None or self._closed:
+            return
+        self._loading = True
         self._tasks.submit(self._load_job, episode_id, key="interactive.load", on_result=self._on_session_loaded,
-                           on_error=self._on_load_failed)
+                           on_error=lambda error: self._on_load_failed(episode_id, error))
 
     def reload(self) -> None:
         """Load the current episode again (after signing in or out)."""
@@ -175,6 +246,18 @@ class InteractiveAdapter(QObject):
     def comment(self, text: str, at_ms: int) -> None:
         self._queue("comment", lambda session: session.comment(text, at_ms))
 
+    def reply(self, text: str, at_ms: int, parent_id: int) -> None:
+        """Reply to comment ``parent_id``; the reply carries its own moment ``at_ms``."""
+        self._queue("comment", lambda session: session.comment(text, at_ms, parent_id=parent_id))
+
+    def edit_comment(self, comment_id: int, text: str) -> None:
+        """New text for the listener's own comment ``comment_id`` (the service moderates it again)."""
+        self._queue("edit", lambda session: session.edit_comment(comment_id, text))
+
+    def delete_comment(self, comment_id: int) -> None:
+        """Delete the listener's own comment ``comment_id`` and its replies."""
+        self._queue("delete", lambda session: session.delete_comment(comment_id))
+
     def report(self, comment_id: int, reason: str) -> None:
         def report(session: EpisodeSession) -> OutboxItem:
             if session.outbox is None:
@@ -197,6 +280,7 @@ class InteractiveAdapter(QObject):
         """Stop the live stream and the outbox worker (the window is closing); queued actions stay
         stored and are sent next time."""
         self._closed = True
+        self._retry_timer.stop()
         session, self._session = self._session, None
         self._episode_id = None
         if session is not None:
@@ -210,23 +294,31 @@ class InteractiveAdapter(QObject):
             outbox.close()
 
     # -- jobs (worker threads) -----------------------------------------------------------------------
-    def _load_job(self, episode_id: int) -> tuple[int, EpisodeSession | None]:
+    def _load_job(self, episode_id: int) -> tuple[int, EpisodeSession | None, list[PinnedAnswer]]:
         with self._library.session() as db:
             row = db.execute(select(Podcast.feed_url, Episode.guid).join(Podcast, Podcast.id == Episode.podcast_id)
                              .where(Episode.id == episode_id)).one_or_none()
         if row is None or not row.guid:
-            return episode_id, None
+            return episode_id, None, []
         try:
             client = self._account.client()
         except ServiceAddressError:
-            return episode_id, None  # no service configured: nothing to look up, nothing to say
+            return episode_id, None, []  # no service configured: nothing to look up, nothing to say
         found = InteractiveEpisodes(client).find(row.feed_url, row.guid)
         if found is None:
-            return episode_id, None
+            return episode_id, None, []
         outbox, worker = self._ensure_outbox(client)
         session = EpisodeSession(client, found.id, outbox=outbox, worker=worker, on_tally=self._tally_arrived.emit,
-                                 on_comments_changed=self._comments_arrived.emit, on_resynced=self._resynced.emit)
-        return episode_id, session
+                                 on_comments_changed=self._comments_arrived.emit, on_resynced=self._resynced.emit,
+                                 on_event=self._event_arrived.emit)
+        try:
+            prompts = _question_prompts(session)
+            pinned = [PinnedAnswer(prompts.get(answer.parent_id or 0, ""), answer)
+                      for answer in session.pinned_answers()]
+        except BaseException:
+            session.close()
+            raise
+        return episode_id, session, pinned
 
     def _ensure_outbox(self, client: ServiceClient) -> tuple[Outbox | None, OutboxWorker | None]:
         """The signed-in account's outbox and its running worker; ``(None, None)`` when signed out
@@ -263,27 +355,56 @@ class InteractiveAdapter(QObject):
             worker.wake()
 
     # -- results (GUI thread) ------------------------------------------------------------------------
-    def _on_session_loaded(self, result: tuple[int, EpisodeSession | None]) -> None:
-        episode_id, session = result
+    def _on_session_loaded(self, result: tuple[int, EpisodeSession | None, list[PinnedAnswer]]) -> None:
+        episode_id, session, pinned = result
+        if episode_id == self._episode_id:
+            self._loading = False
+            self._retry_ms = RETRY_FIRST_MS
         if session is None:
             return
-        if episode_id != self._episode_id or self._closed:  # the listener moved on, or the window closed
+        if episode_id != self._episode_id or self._closed or self._session is not None:
+            # The listener moved on, the window closed, or another attempt got there first.
             self._tasks.submit(session.close)
             return
         self._session = session
+        self._pinned = {item.answer.id: item for item in pinned}
         # Count from where playback was while the episode loaded: a poll it reaches from here on
         # is offered, even when playback crossed nothing yet.
         session.on_seek(self._position_ms)
         session.follow()
         self.episode_loaded.emit(session.interactions)
         self.timeline_changed.emit(session.interactions.timeline)
+        self.pinned_answers_changed.emit(self.pinned_answers())
         self.load_timeline()
 
-    def _on_load_failed(self, error: BaseException) -> None:
+    def pinned_answers(self) -> list[PinnedAnswer]:
+        """The current episode's published answers, oldest first."""
+        return sorted(self._pinned.values(), key=lambda item: item.answer.id)
+
+    def _on_load_failed(self, episode_id: int, error: BaseException) -> None:
+        if episode_id != self._episode_id or self._closed:
+            return  # a stale attempt: the listener moved on
+        self._loading = False
         if isinstance(error, ServiceUnavailableError):
-            log.info("interactions not loaded: %s", error)  # offline: the episode plays without them
+            # Offline: the episode plays without them for now; try again while it is the current one.
+            log.info("interactions not loaded, retrying in %d ms: %s", self._retry_ms, error)
+            self._retry_timer.start(self._retry_ms)
+            self._retry_ms = min(self._retry_ms * 2, RETRY_MAX_MS)
             return
         self._on_task_error(error)
+
+    def _on_retry_timer_timeout(self) -> None:
+        if self._session is None and not self._loading:
+            self._load()
+
+    def _retry_now(self) -> None:
+        """The service answers again: load a pending episode at once instead of at the next retry."""
+        if self._retry_timer.isActive():
+            self._retry_timer.stop()
+            self._load()
+
+    def _on_account_service_reached(self) -> None:
+        self._retry_now()
 
     def _on_task_error(self, error: BaseException) -> None:
         self.message_shown.emit(self._account.describe(error))
@@ -305,7 +426,33 @@ class InteractiveAdapter(QObject):
     def _on_live_resynced(self, _interactions: object) -> None:
         self.load_timeline()
 
+    def _on_live_event(self, event: EpisodeEvent) -> None:
+        session, payload = self._session, event.payload
+        if session is None or getattr(payload, "episode_id", None) != session.episode_id:
+            return  # a late event of the episode before
+        if event.name in (COMMENT_APPROVED, COMMENT_EDITED) and isinstance(payload, InteractionPublic):
+            self.comment_arrived.emit(payload, self._near(payload.at_ms))
+        elif event.name == COMMENT_HIDDEN and isinstance(payload, InteractionPublic):
+            self.comments_removed.emit([payload.id])
+        elif event.name == COMMENT_DELETED and isinstance(payload, CommentDeleted):
+            self.comments_removed.emit([payload.id, *payload.reply_ids])
+        elif event.name == ANSWER_PINNED and isinstance(payload, InteractionPublic):
+            pinned = PinnedAnswer(_question_prompts(session).get(payload.parent_id or 0, ""), payload)
+            self._pinned[payload.id] = pinned
+            self.pinned_answers_changed.emit(self.pinned_answers())
+            self.answer_pinned.emit(pinned)
+        elif event.name == ANSWER_UNPINNED and isinstance(payload, InteractionPublic) \
+                and self._pinned.pop(payload.id, None) is not None:
+            self.pinned_answers_changed.emit(self.pinned_answers())
+
+    def _near(self, at_ms: int | None) -> bool:
+        """Whether ``at_ms`` lies within the comments the list shows."""
+        fetched_at = self._comments_at_ms
+        return at_ms is not None and fetched_at is not None and abs(at_ms - fetched_at) <= NEARBY_MS
+
     def _on_outbox_report(self, report: DeliveryReport) -> None:
+        if report.delivered:
+            self._retry_now()  # the service took something: it is back
         if report.delivered or report.refused:
             self._told_offline = False
         elif report.pending and not report.needs_sign_in and not self._told_offline:
@@ -320,14 +467,37 @@ class InteractiveAdapter(QObject):
                     continue
                 self.tally_changed.emit(receipt.tally)
                 self.load_poll(receipt.poll_id)
-            elif item.kind == "comment":
+            elif item.kind in ("comment", "edit", "delete"):
+                self._apply_own_change(item)
                 self.load_timeline()
         for item in report.refused:
             self.message_shown.emit(self.tr("Not sent: {reason}").format(reason=item.last_error or ""))
         if report.needs_sign_in:
             self.message_shown.emit(self.tr("Sign in to send your votes, answers and comments."))
 
+    def _apply_own_change(self, item: OutboxItem) -> None:
+        """Show the listener's delivered comment, edit or deletion at once (the live stream may
+        be reconnecting, and a comment waiting for approval is never announced)."""
+        try:
+            if item.kind == "delete":
+                gone = CommentDeleted.model_validate_json(item.response or "")
+                self.comments_removed.emit([gone.id, *gone.reply_ids])
+                return
+            changed = InteractionPublic.model_validate_json(item.response or "")
+        except ValueError:
+            return
+        if changed.visibility == "visible":
+            self.comment_arrived.emit(changed, self._near(changed.at_ms))
+        else:
+            self.comments_removed.emit([changed.id])  # an edit held for the creator's approval
+
     def _close_session(self) -> None:
         session, self._session = self._session, None
         if session is not None:
             self._tasks.submit(session.close)  # joins the stream's thread: not on the GUI thread
+
+
+def _question_prompts(session: EpisodeSession) -> dict[int, str]:
+    """Question id -> prompt, from the episode's interactions document."""
+    return {int(item.id): item.prompt for item in session.interactions.document.interactions
+            if isinstance(item, DocumentQuestion) and item.id.isdigit()}

@@ -3,7 +3,9 @@
 When playback reaches a poll it offers the options and a Vote button; the results appear only
 after voting (as the service shows them) and follow the live tallies. A question offers an answer
 box and the consent checkbox that lets the creator publish (pin) the answer. Below, the comments
-near the current moment can be read and reported, and a new one posted at the moment playing.
+near the current moment can be read (in threads, live), replied to and reported, the listener's
+own edited or deleted, and a new one posted at the moment playing; the answers the creator
+published are listed above them.
 Signed out, the panel says that voting needs an account and offers to sign in.
 
 The panel shows what it is given and asks for actions through signals; it knows no service.
@@ -22,23 +24,19 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListView,
-    QMenu,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QRadioButton,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.components.interaction_comments import CommentRole, CommentsModel
-from app.time_text import format_position_ms
+from app.components.interaction_comments_box import InteractionCommentsBox
 
 if TYPE_CHECKING:
+    from app.adapters.interactive import PinnedAnswer
     from protocol.interactive import InteractionPublic, PollPublic, PollTally
 
 MAX_ANSWER_CHARS = 2000
@@ -51,6 +49,12 @@ class InteractionPanel(QFrame):
     """Question id, the answer, and whether the creator may publish it."""
     comment_requested = Signal(str, int)
     """The comment and the moment it belongs to (ms)."""
+    reply_requested = Signal(str, int, int)
+    """A reply, its moment (ms) and the id of the comment it answers."""
+    edit_requested = Signal(int, str)
+    """The listener's own comment id and its new text."""
+    delete_requested = Signal(int)
+    """The listener's own comment id, to delete with its replies."""
     report_requested = Signal(int, str)
     """Comment id and the reason."""
     sign_in_requested = Signal()
@@ -66,7 +70,6 @@ class InteractionPanel(QFrame):
         self._question_id: int | None = None
         self._option_buttons: dict[int, QAbstractButton] = {}
         self._result_bars: dict[int, QProgressBar] = {}
-        self.comments_model = CommentsModel(self)
         self._setup_ui()
         self.set_signed_in(False)
 
@@ -132,47 +135,23 @@ class InteractionPanel(QFrame):
         # stays low, so the library above keeps its room.
         body = QHBoxLayout()
         body.addWidget(self.stack, 1)
-        comments_column = QVBoxLayout()
-        body.addLayout(comments_column, 1)
+        self.comments_box = InteractionCommentsBox()
+        body.addWidget(self.comments_box, 1)
         outer.addLayout(body)
-
-        comments_header = QHBoxLayout()
-        comments_header.addWidget(QLabel(self.tr("Comments near this moment")), 1)
-        self.refresh_comments_button = QToolButton()
-        self.refresh_comments_button.setText(self.tr("Refresh"))
-        self.refresh_comments_button.clicked.connect(lambda: self.comments_requested.emit(self._position_ms))
-        self.report_button = QToolButton()
-        self.report_button.setText(self.tr("Report…"))
-        self.report_button.setToolTip(self.tr("Report the selected comment to the creator"))
-        self.report_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.report_menu = QMenu(self.report_button)
-        # The creator's moderation queue gets the reason in English; the listener reads it translated.
-        for reason, text in (("spam", self.tr("Spam")), ("abusive or hateful", self.tr("Abusive or hateful")),
-                             ("spoiler", self.tr("Spoiler")), ("off topic", self.tr("Off topic"))):
-            self.report_menu.addAction(text).setData(reason)
-        self.report_menu.triggered.connect(lambda action: self.report_selected(str(action.data())))
-        self.report_button.setMenu(self.report_menu)
-        comments_header.addWidget(self.refresh_comments_button)
-        comments_header.addWidget(self.report_button)
-        comments_column.addLayout(comments_header)
-        self.comments_view = QListView()
-        self.comments_view.setAccessibleName(self.tr("Comments near this moment"))
-        self.comments_view.setUniformItemSizes(True)
-        self.comments_view.setModel(self.comments_model)
-        self.comments_view.setMaximumHeight(120)
-        comments_column.addWidget(self.comments_view)
-
-        compose = QHBoxLayout()
-        self.comment_edit = QLineEdit()
-        self.comment_edit.setAccessibleName(self.tr("Your comment"))
-        self.comment_edit.setPlaceholderText(self.tr("Comment on this moment"))
-        self.comment_edit.setMaxLength(MAX_ANSWER_CHARS)
-        self.comment_edit.returnPressed.connect(self._on_comment_clicked)
-        self.comment_button = QPushButton()
-        self.comment_button.clicked.connect(self._on_comment_clicked)
-        compose.addWidget(self.comment_edit, 1)
-        compose.addWidget(self.comment_button)
-        comments_column.addLayout(compose)
+        box = self.comments_box
+        # The box's parts, by the names the window and screen readers have always used.
+        self.comments_model, self.comments_view = box.comments_model, box.comments_view
+        self.comment_edit, self.comment_button = box.comment_edit, box.comment_button
+        self.report_button, self.report_menu = box.report_button, box.report_menu
+        self.refresh_comments_button = box.refresh_comments_button
+        for signal, relay in ((box.comment_requested, self.comment_requested),
+                              (box.reply_requested, self.reply_requested),
+                              (box.edit_requested, self.edit_requested),
+                              (box.delete_requested, self.delete_requested),
+                              (box.report_requested, self.report_requested),
+                              (box.comments_requested, self.comments_requested)):
+            signal.connect(relay)
+        box.status_shown.connect(self.show_status)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         self.status_label.setAccessibleName(self.tr("Poll and comment messages"))
@@ -187,14 +166,14 @@ class InteractionPanel(QFrame):
         self._voted_poll_ids.clear()
         self.prompt_label.clear()
         self.title_label.setText(self.tr("Polls and comments"))
-        self.comments_model.set_comments([])
+        self.comments_box.clear()
         self.status_label.clear()
         self.stack.setCurrentWidget(self.idle_page if self._signed_in else self.signed_out_page)
 
-    def set_signed_in(self, signed_in: bool) -> None:
+    def set_signed_in(self, signed_in: bool, own_name: str | None = None) -> None:
+        """Signed in (as ``own_name``: their comments can be edited and deleted) or not."""
         self._signed_in = signed_in
-        for widget in (self.comment_edit, self.comment_button, self.report_button):
-            widget.setEnabled(signed_in)
+        self.comments_box.set_signed_in(signed_in, own_name)
         if not signed_in:
             self.stack.setCurrentWidget(self.signed_out_page)
         elif self.stack.currentWidget() is self.signed_out_page:
@@ -202,7 +181,7 @@ class InteractionPanel(QFrame):
 
     def set_position(self, position_ms: int) -> None:
         self._position_ms = max(0, position_ms)
-        self.comment_button.setText(self.tr("Comment at {time}").format(time=format_position_ms(self._position_ms)))
+        self.comments_box.set_position(self._position_ms)
 
     def offer_poll(self, poll_id: int, prompt: str) -> None:
         """Playback reached poll ``poll_id``: show its prompt (its options follow with :meth:`show_poll`)."""
@@ -259,7 +238,18 @@ class InteractionPanel(QFrame):
         self.stack.setCurrentWidget(self.question_page if self._signed_in else self.signed_out_page)
 
     def show_comments(self, comments: list[InteractionPublic]) -> None:
-        self.comments_model.set_comments(comments)
+        self.comments_box.show_comments(comments)
+
+    def add_live_comment(self, item: InteractionPublic, near: bool) -> None:
+        """A comment or reply arrived or was edited live (see :meth:`InteractionCommentsBox.add_live_comment`)."""
+        self.comments_box.add_live_comment(item, near)
+
+    def remove_comments(self, comment_ids: list[int]) -> None:
+        self.comments_box.remove_comments(comment_ids)
+
+    def set_pinned_answers(self, answers: list[PinnedAnswer]) -> None:
+        """The answers the creator published to the episode's questions."""
+        self.comments_box.set_pinned_answers(answers)
 
     def show_status(self, text: str) -> None:
         self.status_label.setText(text)
@@ -274,9 +264,7 @@ class InteractionPanel(QFrame):
 
     def report_selected(self, reason: str) -> None:
         """Report the comment selected in the list (nothing when none is selected)."""
-        index = self.comments_view.currentIndex()
-        if index.isValid():
-            self.report_requested.emit(int(index.data(CommentRole.ID)), reason)
+        self.comments_box.report_selected(reason)
 
     def mark_voted(self, poll_id: int) -> None:
         """The vote for ``poll_id`` is stored and on its way: no second vote from this panel."""
@@ -307,14 +295,6 @@ class InteractionPanel(QFrame):
         self.send_answer_button.setEnabled(False)
         self.status_label.setText(self.tr("Your answer is on its way."))
         self.answer_requested.emit(self._question_id, text[:MAX_ANSWER_CHARS], self.consent_check.isChecked())
-
-    def _on_comment_clicked(self) -> None:
-        text = self.comment_edit.text().strip()
-        if not text:
-            return
-        self.comment_edit.clear()
-        self.status_label.setText(self.tr("Your comment is on its way."))
-        self.comment_requested.emit(text, self._position_ms)
 
     # -- helpers -------------------------------------------------------------------------------------
     def _build_options(self, poll: PollPublic) -> None:
