@@ -3,67 +3,82 @@
 <context>
     <name>AccountAdapter</name>
     <message>
-        <location filename="../../app/adapters/account.py" line="180" />
+        <location filename="../../app/adapters/account.py" line="184" />
         <source>Wrong e-mail address or password.</source>
         <translation>电子邮件地址或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="184" />
+        <location filename="../../app/adapters/account.py" line="188" />
         <source>Too many attempts. Try again in {minutes} minutes.</source>
         <translation>尝试次数过多。请在 {minutes} 分钟后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="185" />
+        <location filename="../../app/adapters/account.py" line="189" />
         <source>Too many attempts. Try again later.</source>
         <translation>尝试次数过多。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="188" />
+        <location filename="../../app/adapters/account.py" line="192" />
         <source>The Castwise service at {url} cannot be reached. Check the address in Settings and your connection.</source>
         <translation>无法连接位于 {url} 的 Castwise 服务。请检查“设置”中的地址和你的网络连接。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="190" />
+        <location filename="../../app/adapters/account.py" line="194" />
         <source>No Castwise service address is set. Enter it in Settings (Castwise service address).</source>
         <translation>尚未设置 Castwise 服务地址。请在“设置”中填写（Castwise 服务地址）。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="192" />
+        <location filename="../../app/adapters/account.py" line="196" />
         <source>You are signed out. Sign in to your Castwise account again.</source>
         <translation>你已退出登录。请重新登录你的 Castwise 账户。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="196" />
+        <location filename="../../app/adapters/account.py" line="199" />
+        <source>Enter a valid e-mail address.</source>
+        <translation>请输入有效的电子邮件地址。</translation>
+    </message>
+    <message>
+        <location filename="../../app/adapters/account.py" line="200" />
+        <source>A username is 3 to 40 letters, digits, '.', '-' or '_', starting and ending with a letter or digit.</source>
+        <translation>用户名为 3 到 40 个字母、数字、“.”、“-”或“_”，并以字母或数字开头和结尾。</translation>
+    </message>
+    <message>
+        <location filename="../../app/adapters/account.py" line="201" />
+        <source>A password needs at least 10 characters.</source>
+        <translation>密码至少需要 10 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../app/adapters/account.py" line="207" />
         <source>The service refused: {detail}</source>
         <translation>服务拒绝了请求：{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="200" />
+        <location filename="../../app/adapters/account.py" line="211" />
         <source>Something went wrong ({name}). Report a problem if it keeps happening.</source>
         <translation>出现问题（{name}）。如果反复出现，请报告问题。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="223" />
+        <location filename="../../app/adapters/account.py" line="203" />
         <source>Check the form: a valid e-mail address, a username of letters, digits, - or _, and a password of at least 10 characters.</source>
         <translation>请检查表单：有效的电子邮件地址、由字母、数字、- 或 _ 组成的用户名，以及至少 10 个字符的密码。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="225" />
+        <location filename="../../app/adapters/account.py" line="205" />
         <source>That e-mail address or username already has an account. Sign in instead.</source>
         <translation>该电子邮件地址或用户名已有账户。请直接登录。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="318" />
+        <location filename="../../app/adapters/account.py" line="324" />
         <source>no longer among your purchases</source>
         <translation>已不在你的购买项目中</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="362" />
+        <location filename="../../app/adapters/account.py" line="369" />
         <source>{added} premium shows added, {kept} already here, {ended} no longer available.</source>
         <translation>已添加 {added} 个付费节目，{kept} 个已存在，{ended} 个不再可用。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/account.py" line="368" />
+        <location filename="../../app/adapters/account.py" line="375" />
         <source>Synced: {sent} subscriptions sent, {received} received, {removed} removed; {uploaded} progress updates sent, {applied} applied.</source>
         <translation>已同步：发送 {sent} 个订阅，收到 {received} 个，移除 {removed} 个；发送 {uploaded} 条进度更新，应用 {applied} 条。</translation>
     </message>
@@ -220,52 +235,82 @@
 <context>
     <name>AccountFeatures</name>
     <message>
-        <location filename="../../app/interactive_link.py" line="52" />
+        <location filename="../../app/interactive_link.py" line="53" />
         <source>&amp;Account</source>
         <translation>账户(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="58" />
+        <location filename="../../app/interactive_link.py" line="59" />
         <source>Account and purchases…</source>
         <translation>账户与购买…</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="169" />
+        <location filename="../../app/interactive_link.py" line="177" />
         <source>Your access to {title} ended; it is no longer refreshed.</source>
         <translation>你对 {title} 的访问已结束，它将不再更新。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="222" />
+        <location filename="../../app/interactive_link.py" line="234" />
         <source>Your vote counted.</source>
         <translation>你的投票已计入。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="223" />
+        <location filename="../../app/interactive_link.py" line="235" />
         <source>Your answer reached the creator.</source>
         <translation>你的回答已送达创作者。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="224" />
+        <location filename="../../app/interactive_link.py" line="236" />
         <source>Your comment was posted.</source>
         <translation>你的评论已发布。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="225" />
+        <location filename="../../app/interactive_link.py" line="237" />
         <source>Thank you: the creator will look at this comment.</source>
         <translation>谢谢：创作者会查看这条评论。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="228" />
+        <location filename="../../app/interactive_link.py" line="238" />
+        <source>Your comment was changed.</source>
+        <translation>你的评论已修改。</translation>
+    </message>
+    <message>
+        <location filename="../../app/interactive_link.py" line="239" />
+        <source>Your comment was deleted.</source>
+        <translation>你的评论已删除。</translation>
+    </message>
+    <message>
+        <location filename="../../app/interactive_link.py" line="242" />
         <source>Your comment waits for the creator's approval.</source>
         <translation>你的评论正在等待创作者审核。</translation>
+    </message>
+    <message>
+        <location filename="../../app/interactive_link.py" line="245" />
+        <source>Your changed comment waits for the creator's approval.</source>
+        <translation>你修改后的评论正在等待创作者审核。</translation>
+    </message>
+    <message>
+        <location filename="../../app/interactive_link.py" line="254" />
+        <source>The creator published your answer.</source>
+        <translation>创作者公开了你的回答。</translation>
+    </message>
+    <message>
+        <location filename="../../app/interactive_link.py" line="256" />
+        <source>The creator published an answer from {author}.</source>
+        <translation>创作者公开了 {author} 的回答。</translation>
     </message>
 </context>
 <context>
     <name>CommentsModel</name>
     <message>
-        <location filename="../../app/components/interaction_comments.py" line="52" />
+        <location filename="../../app/components/interaction_comments.py" line="129" />
         <source>{author} (creator)</source>
         <translation>{author}（创作者）</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_comments.py" line="131" />
+        <source>{author} (you)</source>
+        <translation>{author}（你）</translation>
     </message>
 </context>
 <context>
@@ -397,6 +442,7 @@
     </message>
     <message>
         <location filename="../../app/components/episode_details.py" line="120" />
+        <location filename="../../app/pages/library.py" line="203" />
         <source>No episode selected</source>
         <translation>未选择单集</translation>
     </message>
@@ -553,174 +599,265 @@
     </message>
 </context>
 <context>
-    <name>InteractionPanel</name>
+    <name>InteractionCommentsBox</name>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="78" />
-        <location filename="../../app/components/interaction_panel.py" line="189" />
-        <source>Polls and comments</source>
-        <translation>投票和评论</translation>
+        <location filename="../../app/components/interaction_comments_box.py" line="67" />
+        <location filename="../../app/components/interaction_comments_box.py" line="69" />
+        <source>Answers the creator published</source>
+        <translation>创作者公开的回答</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="83" />
-        <source>Poll or question</source>
-        <translation>投票或问题</translation>
-    </message>
-    <message>
-        <location filename="../../app/components/interaction_panel.py" line="88" />
-        <source>Polls and questions appear here when the episode reaches them.</source>
-        <translation>播放到投票和问题的时刻时，它们会显示在这里。</translation>
-    </message>
-    <message>
-        <location filename="../../app/components/interaction_panel.py" line="97" />
-        <location filename="../../app/components/interaction_panel.py" line="231" />
-        <source>Vote</source>
-        <translation>投票</translation>
-    </message>
-    <message>
-        <location filename="../../app/components/interaction_panel.py" line="110" />
-        <source>Your answer</source>
-        <translation>你的回答</translation>
-    </message>
-    <message>
-        <location filename="../../app/components/interaction_panel.py" line="111" />
-        <source>Your answer (only the creator sees it)</source>
-        <translation>你的回答（只有创作者能看到）</translation>
-    </message>
-    <message>
-        <location filename="../../app/components/interaction_panel.py" line="113" />
-        <source>The creator may publish my answer</source>
-        <translation>允许创作者公开我的回答</translation>
-    </message>
-    <message>
-        <location filename="../../app/components/interaction_panel.py" line="114" />
-        <source>Send answer</source>
-        <translation>发送回答</translation>
-    </message>
-    <message>
-        <location filename="../../app/components/interaction_panel.py" line="124" />
-        <source>Voting, answering and commenting need a Castwise account. You can read the comments without one.</source>
-        <translation>投票、回答和评论需要 Castwise 账户。没有账户也可以阅读评论。</translation>
-    </message>
-    <message>
-        <location filename="../../app/components/interaction_panel.py" line="126" />
-        <source>Sign in…</source>
-        <translation>登录…</translation>
-    </message>
-    <message>
-        <location filename="../../app/components/interaction_panel.py" line="140" />
-        <location filename="../../app/components/interaction_panel.py" line="159" />
+        <location filename="../../app/components/interaction_comments_box.py" line="77" />
+        <location filename="../../app/components/interaction_comments_box.py" line="109" />
         <source>Comments near this moment</source>
         <translation>此刻附近的评论</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="142" />
+        <location filename="../../app/components/interaction_comments_box.py" line="79" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="145" />
+        <location filename="../../app/components/interaction_comments_box.py" line="82" />
+        <source>Reply</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_comments_box.py" line="83" />
+        <source>Reply to the selected comment</source>
+        <translation>回复选中的评论</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_comments_box.py" line="86" />
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_comments_box.py" line="87" />
+        <source>Change your selected comment</source>
+        <translation>修改你选中的评论</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_comments_box.py" line="90" />
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_comments_box.py" line="91" />
+        <source>Delete your selected comment and the replies to it</source>
+        <translation>删除你选中的评论及其回复</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_comments_box.py" line="94" />
         <source>Report…</source>
         <translation>举报…</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="146" />
+        <location filename="../../app/components/interaction_comments_box.py" line="95" />
         <source>Report the selected comment to the creator</source>
         <translation>向创作者举报所选评论</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="150" />
+        <location filename="../../app/components/interaction_comments_box.py" line="99" />
         <source>Spam</source>
         <translation>垃圾信息</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="150" />
+        <location filename="../../app/components/interaction_comments_box.py" line="99" />
         <source>Abusive or hateful</source>
         <translation>辱骂或仇恨内容</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="151" />
+        <location filename="../../app/components/interaction_comments_box.py" line="100" />
         <source>Spoiler</source>
         <translation>剧透</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="151" />
+        <location filename="../../app/components/interaction_comments_box.py" line="100" />
         <source>Off topic</source>
         <translation>离题</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="167" />
+        <location filename="../../app/components/interaction_comments_box.py" line="121" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_comments_box.py" line="129" />
+        <location filename="../../app/components/interaction_comments_box.py" line="280" />
         <source>Your comment</source>
         <translation>你的评论</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="168" />
-        <source>Comment on this moment</source>
-        <translation>评论此刻</translation>
+        <location filename="../../app/components/interaction_comments_box.py" line="174" />
+        <source>The creator replied to your comment: {text}</source>
+        <translation>创作者回复了你的评论：{text}</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="178" />
-        <source>Poll and comment messages</source>
-        <translation>投票和评论消息</translation>
+        <location filename="../../app/components/interaction_comments_box.py" line="218" />
+        <source>Replying to {author}: {text}</source>
+        <translation>正在回复 {author}：{text}</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="205" />
-        <source>Comment at {time}</source>
-        <translation>在 {time} 评论</translation>
+        <location filename="../../app/components/interaction_comments_box.py" line="229" />
+        <source>Changing your comment at {time}</source>
+        <translation>正在修改你在 {time} 的评论</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="209" />
-        <location filename="../../app/components/interaction_panel.py" line="222" />
-        <source>Poll</source>
-        <translation>投票</translation>
+        <location filename="../../app/components/interaction_comments_box.py" line="238" />
+        <source>Deleting your comment…</source>
+        <translation>正在删除你的评论…</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="231" />
-        <location filename="../../app/components/interaction_panel.py" line="280" />
-        <source>Voted</source>
-        <translation>已投票</translation>
+        <location filename="../../app/components/interaction_comments_box.py" line="250" />
+        <source>Your change is on its way.</source>
+        <translation>你的修改正在发送。</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="235" />
-        <source>This poll is closed.</source>
-        <translation>此投票已结束。</translation>
+        <location filename="../../app/components/interaction_comments_box.py" line="253" />
+        <source>Your reply is on its way.</source>
+        <translation>你的回复正在发送。</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="245" />
-        <source>Question</source>
-        <translation>问题</translation>
-    </message>
-    <message>
-        <location filename="../../app/components/interaction_panel.py" line="288" />
-        <source>Choose an option first.</source>
-        <translation>请先选择一个选项。</translation>
-    </message>
-    <message>
-        <location filename="../../app/components/interaction_panel.py" line="291" />
-        <source>Your vote is on its way.</source>
-        <translation>你的投票正在发送。</translation>
-    </message>
-    <message>
-        <location filename="../../app/components/interaction_panel.py" line="297" />
-        <source>Write an answer first.</source>
-        <translation>请先写下回答。</translation>
-    </message>
-    <message>
-        <location filename="../../app/components/interaction_panel.py" line="300" />
-        <source>Your answer is on its way.</source>
-        <translation>你的回答正在发送。</translation>
-    </message>
-    <message>
-        <location filename="../../app/components/interaction_panel.py" line="308" />
+        <location filename="../../app/components/interaction_comments_box.py" line="256" />
         <source>Your comment is on its way.</source>
         <translation>你的评论正在发送。</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="340" />
+        <location filename="../../app/components/interaction_comments_box.py" line="279" />
+        <source>Save change</source>
+        <translation>保存修改</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_comments_box.py" line="282" />
+        <source>Reply at {time}</source>
+        <translation>在 {time} 回复</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_comments_box.py" line="283" />
+        <source>Your reply</source>
+        <translation>你的回复</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_comments_box.py" line="285" />
+        <source>Comment at {time}</source>
+        <translation>在 {time} 评论</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_comments_box.py" line="286" />
+        <source>Comment on this moment</source>
+        <translation>评论此刻</translation>
+    </message>
+</context>
+<context>
+    <name>InteractionPanel</name>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="81" />
+        <location filename="../../app/components/interaction_panel.py" line="168" />
+        <source>Polls and comments</source>
+        <translation>投票和评论</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="86" />
+        <source>Poll or question</source>
+        <translation>投票或问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="91" />
+        <source>Polls and questions appear here when the episode reaches them.</source>
+        <translation>播放到投票和问题的时刻时，它们会显示在这里。</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="100" />
+        <location filename="../../app/components/interaction_panel.py" line="210" />
+        <source>Vote</source>
+        <translation>投票</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="113" />
+        <source>Your answer</source>
+        <translation>你的回答</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="114" />
+        <source>Your answer (only the creator sees it)</source>
+        <translation>你的回答（只有创作者能看到）</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="116" />
+        <source>The creator may publish my answer</source>
+        <translation>允许创作者公开我的回答</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="117" />
+        <source>Send answer</source>
+        <translation>发送回答</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="127" />
+        <source>Voting, answering and commenting need a Castwise account. You can read the comments without one.</source>
+        <translation>投票、回答和评论需要 Castwise 账户。没有账户也可以阅读评论。</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="129" />
+        <source>Sign in…</source>
+        <translation>登录…</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="157" />
+        <source>Poll and comment messages</source>
+        <translation>投票和评论消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="188" />
+        <location filename="../../app/components/interaction_panel.py" line="201" />
+        <source>Poll</source>
+        <translation>投票</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="210" />
+        <location filename="../../app/components/interaction_panel.py" line="276" />
+        <source>Voted</source>
+        <translation>已投票</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="214" />
+        <location filename="../../app/components/interaction_panel.py" line="227" />
+        <source>This poll is closed.</source>
+        <translation>此投票已结束。</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="232" />
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="284" />
+        <source>Choose an option first.</source>
+        <translation>请先选择一个选项。</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="287" />
+        <source>Your vote is on its way.</source>
+        <translation>你的投票正在发送。</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="293" />
+        <source>Write an answer first.</source>
+        <translation>请先写下回答。</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="296" />
+        <source>Your answer is on its way.</source>
+        <translation>你的回答正在发送。</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_panel.py" line="328" />
         <source>{option}: {votes}</source>
         <translation>{option}：{votes}</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_panel.py" line="343" />
+        <location filename="../../app/components/interaction_panel.py" line="331" />
         <source>Votes in all: {total}</source>
         <translation>总票数：{total}</translation>
     </message>
@@ -728,17 +865,17 @@
 <context>
     <name>InteractiveAdapter</name>
     <message>
-        <location filename="../../app/adapters/interactive.py" line="313" />
+        <location filename="../../app/adapters/interactive.py" line="460" />
         <source>The Castwise service cannot be reached now; your votes, answers and comments are kept and sent when it is back.</source>
         <translation>现在无法连接 Castwise 服务；你的投票、回答和评论已保存，服务恢复后会自动发送。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/interactive.py" line="326" />
+        <location filename="../../app/adapters/interactive.py" line="474" />
         <source>Not sent: {reason}</source>
         <translation>未发送：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/interactive.py" line="328" />
+        <location filename="../../app/adapters/interactive.py" line="476" />
         <source>Sign in to send your votes, answers and comments.</source>
         <translation>登录后才能发送你的投票、回答和评论。</translation>
     </message>
@@ -746,179 +883,179 @@
 <context>
     <name>LibraryPage</name>
     <message>
-        <location filename="../../app/pages/library.py" line="94" />
+        <location filename="../../app/pages/library.py" line="98" />
         <source>Welcome to Castwise</source>
         <translation>欢迎使用 Castwise</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="95" />
+        <location filename="../../app/pages/library.py" line="99" />
         <source>Subscribe to a podcast by its feed address, import your subscriptions from another app as OPML, or find shows in Search.</source>
         <translation>通过订阅源地址订阅播客，以 OPML 从其他应用导入订阅，或在“搜索”中查找节目。</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="97" />
+        <location filename="../../app/pages/library.py" line="101" />
         <source>Subscribe by URL…</source>
         <translation>通过 URL 订阅…</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="100" />
+        <location filename="../../app/pages/library.py" line="104" />
         <source>Import OPML…</source>
         <translation>导入 OPML…</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="113" />
+        <location filename="../../app/pages/library.py" line="117" />
         <source>Subscribe by URL</source>
         <translation>通过 URL 订阅</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="114" />
+        <location filename="../../app/pages/library.py" line="118" />
         <source>Import OPML</source>
         <translation>导入 OPML</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="115" />
+        <location filename="../../app/pages/library.py" line="119" />
         <source>Refresh all podcasts</source>
         <translation>刷新所有播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="116" />
-        <location filename="../../app/pages/library.py" line="386" />
+        <location filename="../../app/pages/library.py" line="120" />
+        <location filename="../../app/pages/library.py" line="396" />
         <source>Unsubscribe</source>
         <translation>取消订阅</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="119" />
+        <location filename="../../app/pages/library.py" line="123" />
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="121" />
+        <location filename="../../app/pages/library.py" line="125" />
         <source>Show podcasts as a grid</source>
         <translation>以网格显示播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="124" />
+        <location filename="../../app/pages/library.py" line="128" />
         <source>Sort podcasts</source>
         <translation>播客排序</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="125" />
+        <location filename="../../app/pages/library.py" line="129" />
         <source>A–Z</source>
         <translation>按名称</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="126" />
+        <location filename="../../app/pages/library.py" line="130" />
         <source>New episodes</source>
         <translation>新单集数</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="135" />
+        <location filename="../../app/pages/library.py" line="139" />
         <source>Refresh progress</source>
         <translation>刷新进度</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="139" />
+        <location filename="../../app/pages/library.py" line="143" />
         <source>All new episodes</source>
         <translation>所有新单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="149" />
+        <location filename="../../app/pages/library.py" line="153" />
         <source>Podcasts</source>
         <translation>播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="165" />
-        <location filename="../../app/pages/library.py" line="166" />
+        <location filename="../../app/pages/library.py" line="169" />
+        <location filename="../../app/pages/library.py" line="170" />
         <source>Filter episodes</source>
         <translation>筛选单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="170" />
+        <location filename="../../app/pages/library.py" line="174" />
         <source>Show episodes</source>
         <translation>显示单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="172" />
+        <location filename="../../app/pages/library.py" line="176" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="173" />
+        <location filename="../../app/pages/library.py" line="177" />
         <source>Unplayed</source>
         <translation>未播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="174" />
+        <location filename="../../app/pages/library.py" line="178" />
         <source>In progress</source>
         <translation>收听中</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="175" />
+        <location filename="../../app/pages/library.py" line="179" />
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="176" />
+        <location filename="../../app/pages/library.py" line="180" />
         <source>Played</source>
         <translation>已播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="195" />
+        <location filename="../../app/pages/library.py" line="190" />
         <source>Episodes</source>
         <translation>单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="282" />
+        <location filename="../../app/pages/library.py" line="292" />
         <source>Refreshing %v of %m</source>
         <translation>正在刷新 %v / %m</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="291" />
+        <location filename="../../app/pages/library.py" line="301" />
         <source>{title}: {error}</source>
         <translation>{title}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="363" />
+        <location filename="../../app/pages/library.py" line="373" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="364" />
+        <location filename="../../app/pages/library.py" line="374" />
         <source>Add to Up Next</source>
         <translation>加入待播</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="365" />
+        <location filename="../../app/pages/library.py" line="375" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="371" />
+        <location filename="../../app/pages/library.py" line="381" />
         <source>Mark as played</source>
         <translation>标记为已播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="372" />
+        <location filename="../../app/pages/library.py" line="382" />
         <source>Mark as unplayed</source>
         <translation>标记为未播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="380" />
+        <location filename="../../app/pages/library.py" line="390" />
         <source>Playback speed for this show…</source>
         <translation>本节目的播放速度…</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="381" />
+        <location filename="../../app/pages/library.py" line="391" />
         <source>Auto-download new episodes</source>
         <translation>自动下载新单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="412" />
+        <location filename="../../app/pages/library.py" line="423" />
         <source>{count} episodes</source>
         <translation>{count} 个单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="413" />
+        <location filename="../../app/pages/library.py" line="424" />
         <source>{shown} of {total} episodes</source>
         <translation>{shown} / {total} 个单集</translation>
     </message>
@@ -926,7 +1063,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="127" />
+        <location filename="../../app/main_window.py" line="125" />
         <source>Library</source>
         <translation>资料库</translation>
     </message>
@@ -956,153 +1093,145 @@
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="142" />
+        <location filename="../../app/main_window.py" line="141" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="143" />
+        <location filename="../../app/main_window.py" line="142" />
         <source>Subscribe by URL…</source>
         <translation>通过 URL 订阅…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="144" />
+        <location filename="../../app/main_window.py" line="143" />
         <source>Import OPML…</source>
         <translation>导入 OPML…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="145" />
+        <location filename="../../app/main_window.py" line="144" />
         <source>Export OPML…</source>
         <translation>导出 OPML…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="146" />
+        <location filename="../../app/main_window.py" line="145" />
         <source>Refresh all podcasts</source>
         <translation>刷新所有播客</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="148" />
+        <location filename="../../app/main_window.py" line="147" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="149" />
+        <location filename="../../app/main_window.py" line="148" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="150" />
+        <location filename="../../app/main_window.py" line="149" />
         <source>Report a problem…</source>
         <translation>报告问题…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="268" />
+        <location filename="../../app/main_window.py" line="280" />
         <source>Added to Up Next.</source>
         <translation>已加入待播。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="270" />
+        <location filename="../../app/main_window.py" line="282" />
         <source>Already in Up Next.</source>
         <translation>已在待播列表中。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="280" />
+        <location filename="../../app/main_window.py" line="293" />
         <source>Downloading…</source>
         <translation>正在下载…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="286" />
+        <location filename="../../app/main_window.py" line="299" />
         <source>Subscribing to {url}…</source>
         <translation>正在订阅 {url}…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="328" />
+        <location filename="../../app/main_window.py" line="341" />
         <source>Importing {name}…</source>
         <translation>正在导入 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="345" />
+        <location filename="../../app/main_window.py" line="355" />
         <source>Subscribe</source>
         <translation>订阅</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="345" />
+        <location filename="../../app/main_window.py" line="355" />
         <source>Feed address (URL):</source>
         <translation>订阅源地址（URL）：</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="351" />
+        <location filename="../../app/main_window.py" line="361" />
         <source>Import subscriptions</source>
         <translation>导入订阅</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="351" />
-        <location filename="../../app/main_window.py" line="369" />
+        <location filename="../../app/main_window.py" line="361" />
+        <location filename="../../app/main_window.py" line="379" />
         <source>OPML files (*.opml *.xml);;All files (*)</source>
         <translation>OPML 文件 (*.opml *.xml);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="361" />
+        <location filename="../../app/main_window.py" line="371" />
         <source>Exported {count} podcasts ({private} private feeds left out).</source>
         <translation>已导出 {count} 个播客（未包含 {private} 个私有订阅）。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="369" />
+        <location filename="../../app/main_window.py" line="379" />
         <source>Export subscriptions</source>
         <translation>导出订阅</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="399" />
+        <location filename="../../app/main_window.py" line="409" />
         <source>Refreshed {count} podcasts: {new} new episodes, {failed} failed.</source>
         <translation>已刷新 {count} 个播客：{new} 个新单集，{failed} 个失败。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="406" />
+        <location filename="../../app/main_window.py" line="416" />
         <source>Unsubscribed from {title}.</source>
         <translation>已取消订阅 {title}。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="413" />
+        <location filename="../../app/main_window.py" line="423" />
         <source>Imported {count} podcasts ({failed} failed).</source>
         <translation>已导入 {count} 个播客（{failed} 个失败）。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="425" />
+        <location filename="../../app/main_window.py" line="435" />
         <source>This episode has nothing to play.</source>
         <translation>此单集没有可播放的内容。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="473" />
+        <location filename="../../app/main_window.py" line="483" />
         <source>The transcript could not be loaded: {error}</source>
         <translation>无法加载文字稿：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="501" />
+        <location filename="../../app/main_window.py" line="513" />
         <source>Directory search is not available.</source>
         <translation>目录搜索不可用。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="527" />
+        <location filename="../../app/main_window.py" line="539" />
         <source>Download finished.</source>
         <translation>下载完成。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="540" />
+        <location filename="../../app/main_window.py" line="552" />
         <source>{title}: {message}</source>
         <translation>{title}：{message}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="541" />
+        <location filename="../../app/main_window.py" line="553" />
         <source>{title}: {new} new episodes</source>
         <translation>{title}：{new} 个新单集</translation>
-    </message>
-</context>
-<context>
-    <name>NewEpisodeNotifier</name>
-    <message>
-        <location filename="../../app/desktop/notifications.py" line="87" />
-        <source>{count} new episodes</source>
-        <translation>{count} 个新单集</translation>
     </message>
 </context>
 <context>
@@ -1210,6 +1339,14 @@
         <location filename="../../app/components/now_playing.py" line="221" />
         <source>Pause</source>
         <translation>暂停</translation>
+    </message>
+</context>
+<context>
+    <name>PinnedAnswersModel</name>
+    <message>
+        <location filename="../../app/components/interaction_comments.py" line="180" />
+        <source>“{question}” {author}: {answer}</source>
+        <translation>“{question}” {author}：{answer}</translation>
     </message>
 </context>
 <context>
@@ -1538,6 +1675,7 @@
         <translation>暂停</translation>
     </message>
     <message>
+        <location filename="../../app/desktop/notifications.py" line="88" />
         <location filename="../../app/desktop/tray.py" line="69" />
         <source>{count} new episodes</source>
         <translation>{count} 个新单集</translation>

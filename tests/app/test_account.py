@@ -332,6 +332,7 @@ def test_devices_model_passes_the_model_tester(qtmodeltester) -> None:
 def test_the_account_and_the_panel_speak_chinese(qtbot, castwise_home) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QApplication
 
+    from account.errors import SignUpDetailsError
     from app.i18n import install_translator
     from app.preferences import LANGUAGE, Preferences
     from library.db import open_library
@@ -351,6 +352,10 @@ def test_the_account_and_the_panel_speak_chinese(qtbot, castwise_home) -> None: 
         assert panel.vote_button.text() == "投票"
         assert panel.consent_check.text() == "允许创作者公开我的回答"
         assert window.now_playing.interactions_button.text() == "投票和评论"
+        box = panel.comments_box
+        assert (box.reply_button.text(), box.edit_button.text(), box.delete_button.text()) == ("回复", "编辑", "删除")
+        assert box.pinned_label.text() == "创作者公开的回答"
+        assert features.account.describe(SignUpDetailsError("x", field="password")) == "密码至少需要 10 个字符。"
         window.close()
     finally:
         application.close()
