@@ -53,6 +53,7 @@ STARTUP_REFRESH_DELAY_MS = 3_000
 """A refresh at start waits this long, so the window is up and responsive first."""
 
 if TYPE_CHECKING:
+    from app.components.episode_details import EpisodeDetailsPane
     from app.pages.for_you import ForYouPage
     from app.pages.search import SearchPage
     from app.pages.settings import SettingsPage
@@ -160,16 +161,9 @@ class MainWindow(QMainWindow):
         self.podcast_options = PodcastOptions(self)
         library.podcast_speed_requested.connect(self.podcast_options.ask_speed)
         library.podcast_auto_download_changed.connect(self.podcast_options.set_auto_download)
-        details = library.details_pane
-        details.play_requested.connect(self.play_episode)
-        details.enqueue_requested.connect(self.enqueue)
-        details.rating_requested.connect(self._on_details_rating_requested)
-        details.chapter_requested.connect(self._on_details_chapter_requested)
-        details.transcript_requested.connect(self._on_details_transcript_requested)
-        details.episode_shown.connect(self._on_details_episode_shown)
+        library.details_built.connect(self._wire_details)  # built on first use
         downloads = self.services.downloads
         if downloads is not None:
-            details.download_requested.connect(self.download)
             downloads.download_finished.connect(self._on_downloads_finished)
             downloads.error_occurred.connect(self.show_message)
 
@@ -186,13 +180,24 @@ class MainWindow(QMainWindow):
         playback.episode_completed.connect(self._on_playback_episode_completed)
         playback.queue_changed.connect(self._on_queue_changed)
 
+    def _wire_details(self, details: EpisodeDetailsPane) -> None:
+        details.play_requested.connect(self.play_episode)
+        details.enqueue_requested.connect(self.enqueue)
+        details.rating_requested.connect(self._on_details_rating_requested)
+        details.chapter_requested.connect(self._on_details_chapter_requested)
+        details.transcript_requested.connect(self._on_details_transcript_requested)
+        details.episode_shown.connect(self._on_details_episode_shown)
+        if self.services.downloads is not None:
+            details.download_requested.connect(self.download)
+        self._apply_preferences()
+
     def _apply_preferences(self) -> None:
         preferences = self.services.preferences
         self.now_playing.skip_back_ms = int(preferences.get(library_settings.SKIP_BACK_S)) * 1000
         self.now_playing.skip_forward_ms = int(preferences.get(library_settings.SKIP_FORWARD_S)) * 1000
-        self.library_page.details_pane.notes_view.set_allow_remote_images(
-            bool(preferences.get(library_settings.LOAD_REMOTE_IMAGES))
-        )
+        details = self.library_page.built_details_pane()
+        if details is not None:
+            details.notes_view.set_allow_remote_images(bool(preferences.get(library_settings.LOAD_REMOTE_IMAGES)))
 
     # -- public actions (also what shortcuts, the tray and MPRIS call) ---------------------------
     def load(self, *, refresh: bool = True) -> None:
@@ -280,7 +285,8 @@ class MainWindow(QMainWindow):
         downloads = self.services.downloads
         if downloads is None:
             return
-        details = self.library_page.details_pane.episode()
+        pane = self.library_page.built_details_pane()
+        details = pane.episode() if pane is not None else None
         if details is not None and details.episode_id == episode_id:
             downloads.set_titles(episode_id, details.title, details.podcast_title)
         downloads.download(episode_id)
@@ -523,9 +529,9 @@ class MainWindow(QMainWindow):
 
     def _on_now_playing_position_changed(self, position_ms: int) -> None:
         # The transcript follows along when it shows the episode that is playing.
-        playback, pane = self.services.playback, self.library_page.details_pane
-        shown = pane.episode()
-        if playback is not None and playback.current is not None and shown is not None \
+        playback, pane = self.services.playback, self.library_page.built_details_pane()
+        shown = pane.episode() if pane is not None else None
+        if pane is not None and playback is not None and playback.current is not None and shown is not None \
                 and shown.episode_id == playback.current.episode_id:
             pane.transcript_view.set_position(position_ms)
 

@@ -3,7 +3,9 @@ in the middle (sortable, filterable, "all new" across podcasts), details on the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, QSize, Qt, QTimer, Signal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QItemSelection, QModelIndex, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -22,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from app.artwork import ArtworkLoader
 from app.catalog import LibraryCatalog
-from app.components.episode_details import EpisodeDetailsPane
 from app.icons import icon
 from app.models.episodes import EpisodeColumn, EpisodeFilter, EpisodeListModel, EpisodeRole
 from app.models.podcasts import PodcastListModel, PodcastRole, PodcastSortFilterProxy
@@ -30,6 +31,9 @@ from app.models.rows import EpisodeRow, MediaKind, PodcastRow
 from app.pages.episode_table import EpisodeTable
 from app.tasks import TaskRunner
 from app.widgets.empty_state import EmptyState
+
+if TYPE_CHECKING:
+    from app.components.episode_details import EpisodeDetailsPane
 
 ALL_NEW_LIMIT = 5_000
 """"All new episodes" lists at most this many of the newest unplayed episodes."""
@@ -57,6 +61,9 @@ class LibraryPage(QWidget):
     """Podcast id: the listener wants to choose the show's own playback speed."""
     podcast_auto_download_changed = Signal(int, bool)
     """Podcast id, and whether its new episodes are to be downloaded automatically."""
+    details_built = Signal(object)
+    """The :class:`EpisodeDetailsPane`, the moment it is built (on first use; see
+    :attr:`details_pane`)."""
 
     def __init__(
         self,
@@ -98,7 +105,7 @@ class LibraryPage(QWidget):
         welcome_import.clicked.connect(self.import_opml_requested)
         self.welcome.layout().insertWidget(4, welcome_import, 0, Qt.AlignmentFlag.AlignHCenter)
         self._stack.addWidget(self.welcome)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter = self._splitter = QSplitter(Qt.Orientation.Horizontal)
         self._stack.addWidget(splitter)
         self._stack.setCurrentIndex(1)
 
@@ -190,13 +197,38 @@ class LibraryPage(QWidget):
         middle_layout.addWidget(self.count_label)
         splitter.addWidget(middle)
 
-        self.details_pane = EpisodeDetailsPane()
-        self.details_pane.setMaximumWidth(400)
-        splitter.addWidget(self.details_pane)
+        # The details pane (notes, chapters, transcript) is built when first needed, usually the
+        # first episode chosen; until then a line holds its place.
+        self._details: EpisodeDetailsPane | None = None
+        self._details_placeholder = QLabel(QCoreApplication.translate("EpisodeDetailsPane", "No episode selected"))
+        self._details_placeholder.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._details_placeholder.setContentsMargins(12, 12, 12, 12)
+        self._details_placeholder.setMaximumWidth(400)
+        splitter.addWidget(self._details_placeholder)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 1)
         splitter.setSizes([200, 760, 320])
+
+    @property
+    def details_pane(self) -> EpisodeDetailsPane:
+        """The episode's details, built (and :attr:`details_built` emitted) on first use."""
+        if self._details is None:
+            from app.components.episode_details import EpisodeDetailsPane
+
+            pane = EpisodeDetailsPane()
+            pane.setMaximumWidth(400)
+            sizes = self._splitter.sizes()
+            self._splitter.replaceWidget(self._splitter.indexOf(self._details_placeholder), pane)
+            self._splitter.setSizes(sizes)
+            self._details_placeholder.deleteLater()
+            self._details = pane
+            self.details_built.emit(pane)
+        return self._details
+
+    def built_details_pane(self) -> EpisodeDetailsPane | None:
+        """The details pane if it exists already (nothing is built)."""
+        return self._details
 
     def _tool_button(self, icon_name: str, text: str, signal: Signal | None) -> QToolButton:  # type: ignore[type-arg]
         button = QToolButton()
@@ -382,7 +414,8 @@ class LibraryPage(QWidget):
             return
         episode_id = int(current.data(EpisodeRole.EPISODE_ID))
         self._tasks.submit(
-            self._catalog.details, episode_id, key="library.details", on_result=self.details_pane.show_episode
+            self._catalog.details, episode_id, key="library.details",
+            on_result=lambda details: self.details_pane.show_episode(details)
         )
 
     def _show_count(self) -> None:

@@ -28,3 +28,19 @@ def test_pages_are_built_on_first_visit_and_show_earlier_changes(qtbot, app_wind
     window.show_page("settings")
     assert window.stack.currentWidget() is window.settings_page
     assert window.stack.indexOf(window.settings_page) == 5  # in its place in the sidebar's order
+
+
+def test_episode_details_are_built_on_the_first_choice_and_wired(qtbot, app_window, feed_server) -> None:
+    from PySide6.QtCore import Qt
+
+    window = app_window.window
+    page = window.library_page
+    assert page.built_details_pane() is None  # start-up builds no details pane
+    subscribe(qtbot, window, feed_server.url("/feed.xml"))
+    assert page.built_details_pane() is None
+    page.episode_view.setCurrentIndex(page.episode_model.index(0, 0))
+    qtbot.waitUntil(lambda: page.built_details_pane() is not None
+                    and page.details_pane.title_label.text() == "Episode Two", timeout=10_000)
+    assert page.details_pane.isVisible()
+    with qtbot.waitSignal(window.message_shown, check_params_cb=lambda text: text == "Added to Up Next."):
+        qtbot.mouseClick(page.details_pane.enqueue_button, Qt.MouseButton.LeftButton)
