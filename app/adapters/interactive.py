@@ -226,6 +226,21 @@ class InteractiveAdapter(QObject):
                                key="interactive.comments", on_result=self.comments_loaded.emit,
                                on_error=self._on_task_error)
 
+    def load_pinned_answers(self) -> None:
+        """Read the episode's published answers again (after the live stream lost track)."""
+        session = self._session
+        if session is None:
+            return
+
+        self._tasks.submit(lambda: (session, _pinned_answers(session)), key="interactive.pinned", on_result=self._on_pinned_answers_loaded,
+                           on_error=self._on_task_error)
+
+    def _on_pinned_answers_loaded(self, result: tuple[EpisodeSession, list[PinnedAnswer]]) -> None:
+        session, pinned = result
+        if session is self._session:
+            self._pinned = {item.answer.id: item for item in pinned}
+            self.pinned_answers_changed.emit(self.pinned_answers())
+
     def load_timeline(self) -> None:
         session = self._session
         if session is None:
@@ -312,9 +327,7 @@ class InteractiveAdapter(QObject):
                                  on_comments_changed=self._comments_arrived.emit, on_resynced=self._resynced.emit,
                                  on_event=self._event_arrived.emit)
         try:
-            prompts = _question_prompts(session)
-            pinned = [PinnedAnswer(prompts.get(answer.parent_id or 0, ""), answer)
-                      for answer in session.pinned_answers()]
+            pinned = _pinned_answers(session)
         except BaseException:
             session.close()
             raise
@@ -424,7 +437,10 @@ class InteractiveAdapter(QObject):
         self.load_timeline()
 
     def _on_live_resynced(self, _interactions: object) -> None:
+        # The stream could not replay what it missed: read what the listener sees afresh.
         self.load_timeline()
+        self.load_comments(self._position_ms)
+        self.load_pinned_answers()
 
     def _on_live_event(self, event: EpisodeEvent) -> None:
         session, payload = self._session, event.payload
@@ -501,3 +517,9 @@ def _question_prompts(session: EpisodeSession) -> dict[int, str]:
     """Question id -> prompt, from the episode's interactions document."""
     return {int(item.id): item.prompt for item in session.interactions.document.interactions
             if isinstance(item, DocumentQuestion) and item.id.isdigit()}
+
+
+def _pinned_answers(session: EpisodeSession) -> list[PinnedAnswer]:
+    """The episode's published answers with their questions' prompts (network: a worker thread)."""
+    prompts = _question_prompts(session)
+    return [PinnedAnswer(prompts.get(answer.parent_id or 0, ""), answer) for answer in session.pinned_answers()]

@@ -246,3 +246,38 @@ def test_comments_model_passes_the_model_tester(qtmodeltester) -> None:
     assert [model.index(row, 0).data(CommentRole.ID) for row in range(3)] == [2, 3, 1]
     assert model.index(0, 0).data() == "0:05  bob: <b>early</b> line two"  # plain text, one line
     assert model.index(1, 0).data() == "0:30  bob (creator): from the host"
+
+
+def test_comment_threads_and_published_answers_pass_the_model_tester(qtmodeltester) -> None:
+    from datetime import UTC, datetime
+
+    from app.adapters.interactive import PinnedAnswer
+    from app.components.interaction_comments import CommentRole, CommentsModel, PinnedAnswersModel
+    from protocol.interactive import InteractionPublic
+
+    def item(number: int, at_ms: int, author: str, *, parent: int | None = None, kind: str = "comment",
+             creator: bool = False) -> InteractionPublic:
+        return InteractionPublic(id=number, episode_id=1, kind=kind, text=f"text {number}",  # type: ignore[arg-type]
+                                 at_ms=at_ms, parent_id=parent, author=author, by_creator=creator, pinned=False,
+                                 visibility="visible", share_consent=False, created_at=datetime.now(UTC))
+
+    model = CommentsModel()
+    model.set_own_name("alice")
+    # Replies follow their comment whatever their moment; a reply whose comment is not shown stands alone.
+    model.set_comments([item(1, 10_000, "bob"), item(2, 90_000, "alice"), item(3, 95_000, "host", parent=1,
+                                                                               creator=True),
+                        item(4, 5_000, "alice", parent=3), item(5, 50_000, "carol", parent=99)])
+    qtmodeltester.check(model, force_py=True)
+    assert [model.index(row, 0).data() for row in range(5)] == [
+        "0:10  bob: text 1", "  ↳ 1:35  host (creator): text 3", "    ↳ 0:05  alice (you): text 4",
+        "  ↳ 0:50  carol: text 5", "1:30  alice (you): text 2"]
+    assert [model.index(row, 0).data(CommentRole.MINE) for row in range(5)] == [False, False, True, False, True]
+    model.upsert(item(6, 11_000, "dave", parent=1))
+    model.remove([3, 4])  # hidden, or deleted with its reply
+    assert [model.index(row, 0).data(CommentRole.ID) for row in range(model.rowCount())] == [1, 6, 5, 2]
+
+    pinned = PinnedAnswersModel()
+    pinned.set_answers([PinnedAnswer("Where?", item(7, 0, "bob", parent=8, kind="answer")),
+                        PinnedAnswer("", item(9, 0, "eve", kind="answer"))])
+    qtmodeltester.check(pinned, force_py=True)
+    assert [pinned.index(row, 0).data() for row in range(2)] == ["“Where?” bob: text 7", "eve: text 9"]

@@ -160,3 +160,23 @@ def test_the_account_stream_reconnecting_loads_the_episode_at_once(
         service.start()
     qtbot.waitUntil(lambda: len(lane_marks(gui)) == 1, timeout=WAIT_MS)
     assert not gui.features.interactive.retry_pending
+
+
+def test_after_an_outage_the_panel_catches_up_with_what_it_missed(
+        qtbot, gui: Gui, service: LiveService, world: World) -> None:
+    question = world.question(service.api, anchor_ms=600_000, prompt="Where do you listen?")
+    subscribe_and_play(qtbot, gui, world, start_ms=58_000)
+    qtbot.waitUntil(lambda: len(lane_marks(gui)) == 1, timeout=WAIT_MS)
+    panel = gui.features.panel
+    service.stop()  # the live stream drops before it saw any event: nothing to resume from
+    try:
+        world.comment(service.api, world.bob, "Posted during the outage", 59_000)
+        answer = service.json("POST", f"/api/v1/questions/{question['id']}/answers", world.bob.access_token,
+                              json={"text": "In the car", "share_consent": True})
+        service.json("POST", f"/api/v1/interactions/{answer['id']}/moderation", world.creator.access_token,
+                     json={"action": "pin"})
+    finally:
+        service.start()
+    # Reconnected, the stream cannot replay what it missed: the panel reads it afresh.
+    qtbot.waitUntil(lambda: shown(panel) == ["0:59  bob: Posted during the outage"], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: pinned_shown(panel) == ["“Where do you listen?” bob: In the car"], timeout=WAIT_MS)
