@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from app.desktop.single_instance import SingleInstance
     from player.engine import Engine
 
+DESKTOP_DELAY_MS = 2_000
+"""The tray and MPRIS are installed at the latest this long after start-up (milliseconds)."""
+
 ALREADY_RUNNING = "castwise: Castwise is already running for this library; its window was brought to the front."
 
 
@@ -71,12 +74,16 @@ def start(
     window.show()
     window.load(refresh=refresh)
     if desktop:
-        # The tray and MPRIS (QtDBus) are not part of the first frame: they follow right after it.
-        QTimer.singleShot(0, lambda: _install_desktop(started))
+        # The tray and MPRIS (QtDBus) are not part of the first frame: they follow once the
+        # library is on screen (or after DESKTOP_DELAY_MS, should reading it take longer).
+        window.library_page.podcasts_shown.connect(lambda: _install_desktop(started))
+        QTimer.singleShot(DESKTOP_DELAY_MS, lambda: _install_desktop(started))
     return started
 
 
 def _install_desktop(started: Started) -> None:
+    if started.desktop:
+        return  # once
     from app.desktop.integration import install
 
     started.desktop.append(install(started.application.window))

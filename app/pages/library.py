@@ -61,6 +61,9 @@ class LibraryPage(QWidget):
     """Podcast id: the listener wants to choose the show's own playback speed."""
     podcast_auto_download_changed = Signal(int, bool)
     """Podcast id, and whether its new episodes are to be downloaded automatically."""
+    podcasts_shown = Signal()
+    """The podcast list was filled (or the welcome shown) and has had an event-loop turn to paint:
+    start-up work that the first frame does not need waits for this."""
     details_built = Signal(object)
     """The :class:`EpisodeDetailsPane`, the moment it is built (on first use; see
     :attr:`details_pane`)."""
@@ -310,6 +313,7 @@ class LibraryPage(QWidget):
     def _on_podcasts_loaded(self, rows: list[PodcastRow]) -> None:
         self.podcast_model.set_rows(rows)
         self._stack.setCurrentIndex(1 if rows else 0)  # a new listener sees how to begin
+        QTimer.singleShot(0, self.podcasts_shown)  # after the paint these rows cause
         self._show_errors()
 
     def _on_episodes_loaded(self, rows: list[EpisodeRow]) -> None:

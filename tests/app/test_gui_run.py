@@ -33,3 +33,23 @@ def test_demo_process_starts_and_closes_cleanly_on_sigterm(tmp_path: Path) -> No
     assert process.returncode == 0, err[-2000:]
     assert "Traceback" not in err
     assert list(tmp_path.glob("castwise-demo-*")) == []
+
+
+def test_start_shows_the_window_first_then_adds_the_tray(qtbot) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui import start
+    from player.vlc_engine import VlcEngine
+
+    app = QApplication.instance()
+    started = start(app, engine=VlcEngine(extra_options=("--aout=adummy",)), log_to_file=False,  # type: ignore[arg-type]
+                    refresh=False)
+    assert started is not None
+    try:
+        window = started.application.window
+        assert window.isVisible()
+        assert started.desktop == []  # the tray and MPRIS are not part of the first frame
+        qtbot.waitUntil(lambda: started.desktop != [], timeout=10_000)  # they follow once the library shows
+        assert started.desktop[0].tray.menu.actions()
+    finally:
+        started.close()
