@@ -13,8 +13,8 @@ creation, so each worker keeps them in memory) and writes them all in ONE transa
 4. inserts the ballots (``ON CONFLICT DO NOTHING``: the ``poll_ballots`` unique constraint refuses
    a second ballot whatever the code path), the keys with their responses, and the choices.
 
-On PostgreSQL that is one statement and a COMMIT (``ballots_postgres``: two round trips per batch
-whatever its size); on SQLite, in-process, a few statements. A request is answered only after
+On PostgreSQL that is one statement that is its own transaction (``ballots_postgres``: one
+round trip per batch whatever its size); on SQLite, in-process, a few statements. A request is answered only after
 its batch committed, so every acknowledged vote is counted. If the transaction fails, every vote
 of the batch is answered 503 and none is counted (a retry with the same ``Idempotency-Key`` is
 then applied afresh).
@@ -41,7 +41,7 @@ from service.context import ServiceContext
 from service.db import utcnow
 from service.deps import bearer_token, not_found, unauthorized
 from service.interactive.access import app_live_hub, refuse_blocked, require_open
-from service.interactive.ballots_postgres import VoteResult, clashes, write_batch
+from service.interactive.ballots_postgres import KEY_CLASH, VoteResult, clashes, write_batch
 from service.interactive.idempotency import WriteRequest, replay, stored_response
 from service.interactive.live import LiveHub, is_open, poll_tally
 from service.interactive.models import (
@@ -532,24 +532,41 @@ class _LoopWriter:
             self.submit(vote)
 
     async def _write(self, votes: list[PendingVote]) -> None:
-        """The batch in one statement (``ballots_postgres``) and a COMMIT: two round trips."""
-        while votes:
-            connection = await self._connect()
+        """The batch in one statement that is its own transaction: one round trip. A key clash
+        (``KEY_CLASH``) aborts it; then the batch goes again in an explicit transaction."""
+        import psycopg
+
+        connection = await self._connect()
+        try:
             try:
-                results = await write_batch(connection, votes)
-                clashed = clashes(votes, results)
-                if clashed:
-                    await connection.rollback()
-                    for index in clashed:
-                        votes[index].after = "replay"
-                    votes = [vote for vote in votes if vote.after is None]
-                    continue
-                await connection.commit()
-            except BaseException:
-                await self._close()
-                raise
-            self.batcher.apply_results(votes, results)
-            return
+                results = await write_batch(connection, votes, guard=True)
+            except psycopg.errors.InvalidTextRepresentation as error:
+                if KEY_CLASH not in str(error):
+                    raise
+                votes, results = await self._write_checked(connection, votes)
+        except BaseException:
+            await self._close()
+            raise
+        self.batcher.apply_results(votes, results)
+
+    async def _write_checked(self, connection: Any,
+                             votes: list[PendingVote]) -> tuple[list[PendingVote], list[VoteResult]]:
+        """The batch in an explicit transaction, without the votes whose key another request
+        stored meanwhile (they are answered from the stored key); what was written, and how."""
+        import psycopg
+
+        while True:
+            try:
+                async with connection.transaction():
+                    results = await write_batch(connection, votes, guard=False)
+                    clashed = clashes(votes, results)
+                    if clashed:
+                        for index in clashed:
+                            votes[index].after = "replay"
+                        raise psycopg.Rollback()
+                    return votes, results
+            finally:
+                votes = [vote for vote in votes if vote.after is None]
 
     async def _connect(self) -> Any:
         """This writer's own connection (not pooled: the statement stays prepared on it)."""
@@ -557,7 +574,7 @@ class _LoopWriter:
             import psycopg
 
             url = self.batcher.context.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-            self.connection = await psycopg.AsyncConnection.connect(url, autocommit=False)
+            self.connection = await psycopg.AsyncConnection.connect(url, autocommit=True)
         return self.connection
 
     async def _close(self) -> None:

@@ -80,7 +80,10 @@ choices AS (
     INSERT INTO ballot_choices (ballot_id, option_id, poll_id)
     SELECT b.id, unnest(e.chosen), b.poll_id FROM ballots b JOIN eligible e ON e.user_id = b.user_id
 )
-SELECT i.ord, a.ord IS NOT NULL, r.ord IS NOT NULL, e.ord IS NOT NULL, b.id, k.user_id IS NOT NULL
+SELECT i.ord, a.ord IS NOT NULL, r.ord IS NOT NULL, e.ord IS NOT NULL, b.id, k.user_id IS NOT NULL,
+       -- With the guard on, a vote counted without its key stored aborts the statement (see KEY_CLASH).
+       CASE WHEN %(guard)s AND b.id IS NOT NULL AND i.key IS NOT NULL AND k.user_id IS NULL
+            THEN CAST('idempotency key clash: ' || i.key AS int) END
 FROM input i
 LEFT JOIN authorized a ON a.ord = i.ord
 LEFT JOIN replays r ON r.ord = i.ord
@@ -89,6 +92,12 @@ LEFT JOIN ballots b ON b.user_id = i.user_id
 LEFT JOIN keys k ON k.user_id = i.user_id
 """
 """Each batch holds at most one vote per account, so ``user_id`` identifies a vote within it."""
+
+KEY_CLASH = "idempotency key clash"
+"""Marks the error the guarded statement raises when another request of the same account stored a
+vote's key between the statement's snapshot and its insert (a client reusing a key concurrently):
+the statement, run on its own (autocommit, one round trip), then counts nothing, and the batch
+is written again in an explicit transaction that finds those votes (:func:`clashes`)."""
 
 
 class BatchVote(Protocol):
@@ -133,14 +142,15 @@ def parameters(votes: Sequence[BatchVote]) -> dict[str, Any]:
          "receipt": vote.receipt} for index, vote in enumerate(votes)], separators=(",", ":"))}
 
 
-async def write_batch(connection: Any, votes: Sequence[BatchVote]) -> list[VoteResult]:
-    """Run the statement for ``votes`` on ``connection`` (a psycopg ``AsyncConnection``, in a
-    transaction the caller commits or rolls back); the results in the order of ``votes``."""
+async def write_batch(connection: Any, votes: Sequence[BatchVote], *, guard: bool) -> list[VoteResult]:
+    """Run the statement for ``votes`` on ``connection`` (a psycopg ``AsyncConnection``); the
+    results in the order of ``votes``. ``guard``: raise on a key clash (for a statement that is
+    its own transaction); without it the caller's transaction must check :func:`clashes`."""
     async with connection.cursor() as cursor:
-        await cursor.execute(VOTE_BATCH_SQL, parameters(votes))
+        await cursor.execute(VOTE_BATCH_SQL, {**parameters(votes), "guard": guard})
         rows = await cursor.fetchall()
     results: list[VoteResult | None] = [None] * len(votes)
-    for ord_, authorized, replay, eligible, ballot_id, key_stored in rows:
+    for ord_, authorized, replay, eligible, ballot_id, key_stored, _guard in rows:
         results[ord_] = VoteResult(bool(authorized), bool(replay), bool(eligible), ballot_id, bool(key_stored))
     assert all(result is not None for result in results)
     return [result for result in results if result is not None]

@@ -4,16 +4,21 @@ the batch statement keeps the account rules (a key reused for another vote, a st
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
+import httpx
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from protocol.interactive import VoteReceipt
 from service.context import ServiceContext
 from service.interactive.models import PollBallot
 from service.models import DeviceSession
+from tests.service.conftest import LiveServer
 from tests.service.interactive.world import World, new_key, settled_snapshot
 
 
@@ -86,3 +91,34 @@ def test_a_vote_refreshes_a_session_idle_for_long(client: TestClient, world: Wor
     with context.sessions() as db:
         used = db.scalar(select(DeviceSession.last_used_at).where(DeviceSession.id == world.alice.session_id))
     assert used is not None and used > datetime.now(UTC) - timedelta(minutes=5)
+
+
+@pytest.mark.parametrize("backend", ["postgres"])  # SQLite has one writer: the race cannot happen there
+def test_a_key_stored_meanwhile_by_another_request_wins(backend: str, client: TestClient, world: World,
+                                                        live_server: LiveServer, context: ServiceContext) -> None:
+    """Another request of the same account stores the vote's key while the vote's batch is being
+    written: the vote is then answered from that key (a different request: 422) and counts nothing."""
+    poll = world.poll(client)
+    key = new_key()
+    other = context.engine.connect()
+    other.execute(text("INSERT INTO idempotency_keys (user_id, key, fingerprint, route, status_code, response_body, "
+                       "created_at) VALUES (:user, :key, :fingerprint, 'POST /elsewhere', 201, '{}', now())"),
+                  {"user": world.alice.id, "key": key, "fingerprint": "0" * 64})  # not committed yet
+    answer: list[httpx.Response] = []
+    voting = threading.Thread(target=lambda: answer.append(httpx.post(
+        f"{live_server.url}/api/v1/polls/{poll['id']}/votes", headers={**world.alice.headers, "Idempotency-Key": key},
+        json={"option_ids": [poll["options"][0]["id"]]}, timeout=60)))
+    voting.start()
+    try:
+        with context.engine.connect() as watcher:  # the vote's insert of that key waits for the other request
+            while not watcher.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                          "AND datname = current_database()")):
+                watcher.rollback()
+                time.sleep(0.01)
+    finally:
+        other.commit()
+        other.close()
+        voting.join(timeout=60)
+    assert answer and answer[0].status_code == 422, answer[0].text if answer else "no answer"
+    assert "different request" in answer[0].json()["detail"]
+    assert _ballots(context, poll["id"]) == 0
