@@ -174,6 +174,9 @@ class InteractionCommentsBox(QWidget):
             self.status_shown.emit(self.tr("The creator replied to your comment: {text}").format(text=item.text))
 
     def remove_comments(self, comment_ids: list[int]) -> None:
+        """Comments hidden or deleted: gone from the list, and no longer replied to or edited."""
+        if self._reply_to in comment_ids or self._editing in comment_ids:
+            self.cancel_target()
         self.comments_model.remove(comment_ids)
 
     def set_pinned_answers(self, answers: list[PinnedAnswer]) -> None:
@@ -260,10 +263,8 @@ class InteractionCommentsBox(QWidget):
         self._update_buttons()
 
     def _on_comments_model_reset(self) -> None:
-        # The thread being answered or edited went away (deleted, hidden): stop, say nothing more.
-        for target in (self._reply_to, self._editing):
-            if target is not None and self.comments_model.comment(target) is None:
-                self.cancel_target()
+        # A comment being answered or edited may scroll out of the list as playback moves on: the
+        # reply or the edit goes on (only a removal, above, ends it).
         self._update_buttons()
 
     # -- helpers -------------------------------------------------------------------------------------

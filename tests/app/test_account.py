@@ -11,13 +11,16 @@ from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy import func, select
 
 from app.bootstrap import Application, build
 from app.models.podcasts import PodcastRole
 from player.null_engine import ManualClock, NullEngine
+from service.models import User
 from service.payments import CHARGE_REFUNDED
 from tests.account.conftest import service
 from tests.account.helpers import LISTENER_PASSWORD, premium_world
+from tests.account.helpers import sign_up as sign_up_on_service
 from tests.account.liveservice import LiveService, free_port
 from tests.service.world import deliver
 from tests.support.httpserver import LocalHTTPServer, Resource
@@ -189,6 +192,21 @@ def test_create_an_account_then_use_it(qtbot, gui: Gui) -> None:
     assert dialog.stack.currentWidget() is dialog.account_page
     qtbot.waitUntil(dialog.no_purchases_label.isVisible, timeout=WAIT_MS)
     assert dialog.purchases_model.rowCount() == 0
+
+
+def test_a_taken_username_says_so_and_creates_nothing(qtbot, gui: Gui, service: LiveService) -> None:
+    sign_up_on_service(service, "newcomer")
+    dialog = open_dialog(qtbot, gui)
+    qtbot.mouseClick(dialog.create_account_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.email_edit, "someone-else@example.org")
+    qtbot.keyClicks(dialog.username_edit, "NewComer")
+    qtbot.keyClicks(dialog.new_password_edit, "a long enough password")
+    with qtbot.waitSignal(dialog.message_shown, timeout=WAIT_MS) as shown:
+        qtbot.mouseClick(dialog.sign_up_button, Qt.MouseButton.LeftButton)
+    assert shown.args[0] == "That e-mail address or username already has an account. Sign in instead."
+    assert gui.features.account.status is None
+    with service.context.sessions() as db:
+        assert db.scalar(select(func.count()).select_from(User)) == 1
 
 
 def test_an_unreachable_service_is_explained(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
