@@ -229,11 +229,9 @@ class InteractiveAdapter(QObject):
     def load_pinned_answers(self) -> None:
         """Read the episode's published answers again (after the live stream lost track)."""
         session = self._session
-        if session is None:
-            return
-
-        self._tasks.submit(lambda: (session, _pinned_answers(session)), key="interactive.pinned", on_result=self._on_pinned_answers_loaded,
-                           on_error=self._on_task_error)
+        if session is not None:
+            self._tasks.submit(lambda: (session, _pinned_answers(session)), key="interactive.pinned",
+                               on_result=self._on_pinned_answers_loaded, on_error=self._on_task_error)
 
     def _on_pinned_answers_loaded(self, result: tuple[EpisodeSession, list[PinnedAnswer]]) -> None:
         session, pinned = result
