@@ -234,6 +234,7 @@ class VoteBatcher:
                 self._ready.notify()
 
     def stop(self) -> None:
+        """Stop the writers (safe from any thread); votes queued later start them again."""
         for loop, writer in list(self._writers.items()):
             try:
                 loop.call_soon_threadsafe(writer.task.cancel)
@@ -247,7 +248,7 @@ class VoteBatcher:
         if thread is not None:
             thread.join(timeout=5)
 
-    # -- the writer thread -----------------------------------------------------------------
+    # -- the writer thread (SQLite) --------------------------------------------------------
     def _take(self) -> list[PendingVote] | None:
         """The next batch (:func:`take_batch`) once a vote waits; None once stopped."""
         with self._ready:
