@@ -36,6 +36,17 @@ INSTALL_DELAY_MS = 4_000
 """Without an earlier need, the account parts are built this long after start-up."""
 
 
+def _import_account_modules() -> int:
+    """Import what :meth:`AccountFeatures.install` needs (only imports: no widget is created off
+    the GUI thread). Returns how many modules were asked for."""
+    import importlib
+
+    names = ("app.adapters.account", "app.adapters.interactive", "app.components.interaction_panel")
+    for name in names:
+        importlib.import_module(name)
+    return len(names)
+
+
 class AccountFeatures(QObject):
     """Owns the account adapter and dialog, the interactive adapter and the interaction panel."""
 
@@ -64,8 +75,17 @@ class AccountFeatures(QObject):
         # A child timer: it dies with the window, so it never fires into a closed one.
         self._install_timer = QTimer(self)
         self._install_timer.setSingleShot(True)
-        self._install_timer.timeout.connect(self.install)
+        self._install_timer.timeout.connect(self._on_install_timer_timeout)
         self._install_timer.start(INSTALL_DELAY_MS)
+
+    def _on_install_timer_timeout(self) -> None:
+        # Importing the account and interactive clients (httpx, the pydantic models) takes
+        # ~0.5 s of CPU: done on a worker thread, the window keeps answering meanwhile, and only
+        # the cheap part (building the adapters and the panel) runs on the GUI thread.
+        self._window.services.tasks.submit(
+            _import_account_modules, on_result=lambda _modules: self.install(),
+            on_error=lambda _error: self.install(),
+        )
 
     # -- building ------------------------------------------------------------------------------------
     def install(self) -> None:
