@@ -28,8 +28,8 @@ class ModelConfig:
     """What a model folder contains and how its embeddings were made."""
 
     model_id: str
-    """Names the weights (``name-<digest of the fp32 graph>``): embeddings cached under another id
-    are stale."""
+    """Names the weights and their variants (``name-<digest of every variant's ONNX file>``, so a
+    new quantisation recipe gets a new id): embeddings cached under another id are stale."""
     source_model: str
     dims: int
     max_length: int

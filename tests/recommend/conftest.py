@@ -15,7 +15,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-EXPORT_SOURCES = [ROOT / "recommend" / "training" / "export.py", ROOT / "recommend" / "model_config.py"]
+EXPORT_SOURCES = [
+    ROOT / "recommend" / "training" / "export.py",
+    ROOT / "recommend" / "training" / "quantize.py",
+    ROOT / "recommend" / "model_config.py",
+]
 
 
 def _cache_key(source: Path) -> str:
