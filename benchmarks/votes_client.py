@@ -275,8 +275,8 @@ async def follow(host: str, port: int, episode_id: int, poll_id: int, tokens: li
         transports.append(transport)
     while not until():
         await asyncio.sleep(0.1)
-    for transport in transports:
-        transport.close()
+    for stream in transports:
+        stream.close()
     return following
 
 
