@@ -35,6 +35,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "POST /api/v1/interactive-episodes/{interactive_episode_id}/polls": {"json": {"prompt": "x", "options": ["a", "b"]}},
     "POST /api/v1/interactive-episodes/{interactive_episode_id}/questions": {"json": {"prompt": "x"}},
     "POST /api/v1/interactions/{interaction_id}/reports": {"json": {"reason": "spam"}},
+    "PATCH /api/v1/interactions/{interaction_id}": {"json": {"text": "taken over"}},
     "POST /api/v1/interactions/{interaction_id}/moderation": {"json": {"action": "pin"}},
     "POST /creator/interactive/{interactive_episode_id}/polls": {"data": {"prompt": "x", "options": "a\nb"}},
     "POST /creator/interactive/{interactive_episode_id}/questions": {"data": {"prompt": "x"}},
