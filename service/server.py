@@ -68,6 +68,21 @@ def create_admin(*, email: str, username: str, password: str) -> int:
     return 0
 
 
+def prune_interactions() -> int:
+    """``castwise serve prune``: remove live events and idempotency outcomes past their retention
+    now (workers also do it hourly)."""
+    from service.context import build_context
+    from service.interactive.retention import prune_now
+
+    settings = load_settings()
+    prepare(settings)
+    context = build_context(settings)
+    report = prune_now(context.sessions, settings.retention)
+    print(f"pruned {report.events} live events older than {settings.event_retention_days} days and "
+          f"{report.idempotency_keys} idempotency outcomes older than {settings.idempotency_retention_days} days")
+    return 0
+
+
 def backup_sqlite(*, target: Path) -> int:
     settings = load_settings()
     url = settings.database

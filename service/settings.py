@@ -10,8 +10,12 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field, fields
+from datetime import timedelta
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from service.interactive.retention import Retention
 
 ENV_PREFIX = "CASTWISE_SERVICE_"
 PLACEHOLDER_SECRETS = frozenset({"", "changethis", "change-me", "changeme", "secret", "dev", "development", "test"})
@@ -86,6 +90,10 @@ class Settings:
     """Largest JSON/form request body accepted, in bytes (uploads have their own limit)."""
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+    event_retention_days: int = 30
+    """Live events older than this are pruned (a listener resuming from before re-reads instead)."""
+    idempotency_retention_days: int = 30
+    """Stored ``Idempotency-Key`` outcomes older than this are pruned (retries must come sooner)."""
 
     @property
     def database(self) -> str:
@@ -102,6 +110,14 @@ class Settings:
         import hashlib
 
         return hashlib.sha256(b"castwise-webhook:" + self.secret_key.encode()).hexdigest()
+
+    @property
+    def retention(self) -> Retention:
+        """How long the interactive layer's live events and idempotency outcomes are kept."""
+        from service.interactive.retention import Retention
+
+        return Retention(events=timedelta(days=self.event_retention_days),
+                         idempotency_keys=timedelta(days=self.idempotency_retention_days))
 
     def validated(self) -> Settings:
         """Return settings with a usable secret, or raise :class:`SettingsError`.
@@ -121,6 +137,9 @@ class Settings:
             raise SettingsError(f"{ENV_PREFIX}WEBHOOK_SECRET is a placeholder")
         if self.media_storage == "s3" and not self.s3_bucket:
             raise SettingsError(f"{ENV_PREFIX}S3_BUCKET is required when {ENV_PREFIX}MEDIA_STORAGE is s3")
+        if self.event_retention_days < 1 or self.idempotency_retention_days < 1:
+            raise SettingsError(f"{ENV_PREFIX}EVENT_RETENTION_DAYS and {ENV_PREFIX}IDEMPOTENCY_RETENTION_DAYS "
+                                "must be at least 1 day")
         if not self.is_development and self.allow_internal_fetch:
             raise SettingsError(f"{ENV_PREFIX}ALLOW_INTERNAL_FETCH is for development and tests only")
         return _replace(self, secret_key=secret)

@@ -23,6 +23,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     admin.add_argument("--username", required=True)
     admin.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     admin.set_defaults(handler=_create_admin)
+    prune = actions.add_parser("prune", help="remove old live events and idempotency records now "
+                               "(workers also do it hourly; see CASTWISE_SERVICE_EVENT_RETENTION_DAYS)")
+    prune.set_defaults(handler=_prune)
     backup = actions.add_parser("backup", help="copy the live SQLite database (online backup)")
     backup.add_argument("target", help="file to write")
     backup.set_defaults(handler=_backup)
@@ -71,5 +74,15 @@ def _backup(args: argparse.Namespace) -> int:
 
     try:
         return backup_sqlite(target=Path(args.target))
+    except SettingsError as error:
+        return _service_error(error)
+
+
+def _prune(_args: argparse.Namespace) -> int:
+    from service.server import prune_interactions
+    from service.settings import SettingsError
+
+    try:
+        return prune_interactions()
     except SettingsError as error:
         return _service_error(error)

@@ -40,7 +40,7 @@ def app_live_hub(app: FastAPI) -> LiveHub:
     hub: LiveHub | None = getattr(state, "interactive_hub", None)
     if hub is None:
         context = state.context
-        hub = LiveHub(context.engine, context.sessions)
+        hub = LiveHub(context.engine, context.sessions, retention=context.settings.retention)
         state.interactive_hub = hub
         app.router.add_event_handler("shutdown", hub.stop)
     return hub

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from protocol.interactive import POLL_TALLY, PollTally
 from service.db import utcnow
 from service.interactive.models import BallotChoice, Interaction, InteractionEvent, PollBallot
+from service.interactive.retention import PRUNE_INTERVAL_S, Retention, prune_now, replay_horizon
 
 log = logging.getLogger("castwise.service.live")
 
@@ -124,8 +125,11 @@ class LiveHub:
     """Per-worker live machinery (see the module docstring). Threads start on first use."""
 
     def __init__(self, engine: Engine, sessions: sessionmaker[Session], *, tally_interval_s: float = 0.5,
-                 ring_size: int = 4096, sqlite_poll_s: float = 0.1) -> None:
+                 ring_size: int = 4096, sqlite_poll_s: float = 0.1, retention: Retention | None = None) -> None:
         self.engine, self.sessions = engine, sessions
+        self.retention = retention
+        """When set, the follower thread prunes old events and idempotency outcomes hourly."""
+        self._next_prune = 0.0
         self.tally_interval_s = tally_interval_s
         self.sqlite_poll_s = sqlite_poll_s
         self._postgres = engine.dialect.name == "postgresql"
@@ -239,8 +243,11 @@ class LiveHub:
 
     def replay(self, episode_id: int, after_id: int, up_to: int) -> list[StoredEvent] | None:
         """Events of ``episode_id`` in ``(after_id, up_to]`` from the log, tallies compacted; None
-        when there are more than :data:`REPLAY_LIMIT` (the client must re-fetch instead)."""
+        when there are more than :data:`REPLAY_LIMIT` or some may have been pruned (the client
+        must re-fetch instead)."""
         with self.sessions() as db:
+            if after_id < replay_horizon(db):
+                return None
             rows = db.execute(
                 select(InteractionEvent.id, InteractionEvent.episode_id, InteractionEvent.name,
                        InteractionEvent.subject_id, InteractionEvent.payload)
@@ -260,6 +267,7 @@ class LiveHub:
                     connection = self._listen()
                 self._read_new()
                 self._caught_up.set()
+                self._prune_when_due()
                 failures = 0
                 if connection is not None:
                     # Any notification (or a second of silence, as a safety net) means: read again.
@@ -283,6 +291,15 @@ class LiveHub:
                 self._stop.wait(1.0)
         if connection is not None:
             connection.close()
+
+    def _prune_when_due(self) -> None:
+        if self.retention is None or time.monotonic() < self._next_prune:
+            return
+        self._next_prune = time.monotonic() + PRUNE_INTERVAL_S
+        try:
+            prune_now(self.sessions, self.retention)
+        except Exception as error:  # pruning is housekeeping: the stream goes on without it
+            log.warning("pruning the live event log failed: %s", type(error).__name__)
 
     def _listen(self) -> Any:
         import psycopg
