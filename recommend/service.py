@@ -314,9 +314,9 @@ class RecommenderService:
         # Big libraries use the reduced copy (a sixth of the memory traffic); the shortlist is then
         # scored exactly, so only which episodes get that chance is approximate.
         if state.reduced is not None and state.basis is not None:
-            closeness = (state.reduced @ (profile.centroids @ state.basis).T).max(axis=1)[candidates]
+            closeness = _best_interest(state.reduced @ (profile.centroids @ state.basis).T)[candidates]
         else:
-            closeness = (state.vectors @ profile.centroids.T).max(axis=1)[candidates]
+            closeness = _best_interest(state.vectors @ profile.centroids.T)[candidates]
         close = np.argpartition(-closeness, SHORTLIST)[:SHORTLIST]
         published = state.published_s[candidates]
         newest = np.argpartition(-published, NEWEST)[:NEWEST]
@@ -496,6 +496,18 @@ class RecommenderService:
             outcome.head.save(self.state_folder / HEAD_NAME)
             self.head = outcome.head
         return outcome.as_dict()
+
+
+def _best_interest(similarity: np.ndarray) -> np.ndarray:
+    """Each row's largest value of ``similarity`` ([n, k] float32, k interests): the same values as
+    ``max(axis=1)``, but as k-1 elementwise maxima over columns, since numpy's reduction along a
+    short contiguous axis costs ~4 ms per 100k rows against ~0.3 ms this way."""
+    if similarity.shape[1] == 0:
+        return np.full(similarity.shape[0], -np.inf, dtype=similarity.dtype)
+    best = similarity[:, 0].copy()
+    for column in range(1, similarity.shape[1]):
+        np.maximum(best, similarity[:, column], out=best)
+    return best
 
 
 def _reduced_view(vectors: np.ndarray, present: np.ndarray) -> dict[str, np.ndarray]:
