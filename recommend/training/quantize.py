@@ -25,7 +25,8 @@ variants keep the standard export. The word-embedding Gather stays fp32 (quantis
 tensor costs as much as one feed-forward MatMul in fidelity).
 
 Measured on 2 cores against torch fp32, batch 32 at 128 tokens (see ``benchmarks/encoder``):
-top-10 neighbour overlap 0.827 -> ~0.91 at about the same throughput as plain dynamic int8.
+top-10 neighbour overlap 0.827 -> 0.924 (mean cosine 0.9927 -> 0.9985) at about the same throughput
+as plain dynamic int8 (single-thread CPU time within ~2%).
 """
 
 from __future__ import annotations
