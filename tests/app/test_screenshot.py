@@ -32,7 +32,7 @@ from app.catalog import EpisodeDetails
 apply_theme("light", app)
 application = build(engine=NullEngine(), log_to_file=False)
 window = application.window
-window.resize(1280, 760)
+window.resize(1280, 800)  # the whole screen: Xvfb has no window manager, so no frame
 window.show()
 page = window.library_page
 page.set_podcast_rows([PodcastRow(n, title, author, new_count=new) for n, (title, author, new) in enumerate([
