@@ -13,7 +13,11 @@ def test_void_qt_calls_keep_none_alive(qapp) -> None:
     label = QLabel()
     gc.collect()
     before = sys.getrefcount(None)
-    for _ in range(2_000):
+    calls = 20_000
+    for _ in range(calls):
         label.setText("Castwise")
     gc.collect()
-    assert sys.getrefcount(None) - before > -100
+    # The broken binding loses one reference per call (-20,000 here). Threads left by earlier
+    # tests (task pools, servers) move None's count by a few hundred either way meanwhile, so the
+    # bound is a twentieth of the calls rather than a fixed handful.
+    assert sys.getrefcount(None) - before > -calls // 20
