@@ -6,13 +6,12 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
+
+from app.models.flat_list import FlatListModel
 
 if TYPE_CHECKING:
     from protocol.accounts import SessionPublic
-
-_Index = QModelIndex | QPersistentModelIndex
-
 
 class DeviceRole(IntEnum):
     SESSION_ID = Qt.ItemDataRole.UserRole + 1
@@ -21,28 +20,16 @@ class DeviceRole(IntEnum):
     """True for this computer's own session."""
 
 
-class DevicesModel(QAbstractListModel):
+class DevicesModel(FlatListModel["SessionPublic"]):
     """Signed-in devices, this one first, then the most recently used."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[SessionPublic] = []
-
     def set_devices(self, devices: list[SessionPublic]) -> None:
-        self.beginResetModel()
-        self._rows = sorted(devices, key=lambda item: (not item.current, -item.last_used_at.timestamp()))
-        self.endResetModel()
+        self.replace_rows(sorted(devices, key=lambda item: (not item.current, -item.last_used_at.timestamp())))
 
     def devices(self) -> list[SessionPublic]:
-        return list(self._rows)
+        return self.all_rows()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) or index.column() != 0:
-            return None
-        item = self._rows[index.row()]
+    def row_data(self, item: SessionPublic, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if item.current:
                 return self.tr("{device} (this computer)").format(device=item.device_name)

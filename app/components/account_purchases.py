@@ -6,11 +6,10 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from app.adapters.account import PurchaseRow
-
-_Index = QModelIndex | QPersistentModelIndex
+from app.models.flat_list import FlatListModel
 
 
 class PurchaseRole(IntEnum):
@@ -20,28 +19,16 @@ class PurchaseRole(IntEnum):
     """``subscribed``, ``available`` or ``ended``."""
 
 
-class PurchasesModel(QAbstractListModel):
+class PurchasesModel(FlatListModel[PurchaseRow]):
     """A flat list of :class:`PurchaseRow`; replaced whole when the account's list is re-read."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[PurchaseRow] = []
-
     def set_rows(self, rows: list[PurchaseRow]) -> None:
-        self.beginResetModel()
-        self._rows = sorted(rows, key=lambda row: (row.state == "ended", row.title.casefold()))
-        self.endResetModel()
+        self.replace_rows(sorted(rows, key=lambda row: (row.state == "ended", row.title.casefold())))
 
     def rows(self) -> list[PurchaseRow]:
-        return list(self._rows)
+        return self.all_rows()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) or index.column() != 0:
-            return None
-        row = self._rows[index.row()]
+    def row_data(self, row: PurchaseRow, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{row.title} — {self.state_text(row)}"
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from app.models.flat_list import FlatListModel
 from app.time_text import format_position_ms
 
 if TYPE_CHECKING:
@@ -152,28 +153,16 @@ class CommentsModel(QAbstractListModel):
         return None
 
 
-class PinnedAnswersModel(QAbstractListModel):
+class PinnedAnswersModel(FlatListModel["PinnedAnswer"]):
     """The answers the creator published, one line each: the question, who answered, the answer."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[PinnedAnswer] = []
-
     def set_answers(self, answers: list[PinnedAnswer]) -> None:
-        self.beginResetModel()
-        self._rows = list(answers)
-        self.endResetModel()
+        self.replace_rows(answers)
 
     def answers(self) -> list[PinnedAnswer]:
-        return list(self._rows)
+        return self.all_rows()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) or index.column() != 0:
-            return None
-        pinned = self._rows[index.row()]
+    def row_data(self, pinned: PinnedAnswer, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             text = " ".join(pinned.answer.text.split())
             if pinned.question:
