@@ -29,7 +29,10 @@ def prepare(settings: Settings) -> None:
     context.close()
 
 
-def serve(*, host: str, port: int, workers: int) -> int:
+def serve(*, host: str, port: int, workers: int, access_log: bool = False) -> int:
+    """Migrate, then run ``workers`` uvicorn workers until interrupted. ``access_log`` adds a line
+    per request (masked like every other log line); it is off by default because at the vote
+    rate it costs a share of each worker's CPU and it records listeners' addresses."""
     import uvicorn
 
     settings = load_settings()
@@ -38,7 +41,7 @@ def serve(*, host: str, port: int, workers: int) -> int:
     # The factory reads the same environment in each worker; the development secret and the
     # signing key already exist on disk, so every worker agrees on them.
     uvicorn.run("service.main:create_app", factory=True, host=host, port=port, workers=workers,
-                proxy_headers=False, log_level="info", server_header=False)
+                proxy_headers=False, log_level="info", server_header=False, access_log=access_log)
     return 0
 
 

@@ -16,6 +16,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument("--access-log", action="store_true",
+                        help="log one line per request (off by default: it costs throughput and records addresses)")
     parser.set_defaults(handler=_run)
     actions = parser.add_subparsers(dest="serve_action", metavar="ACTION")
     admin = actions.add_parser("create-admin", help="create the first admin account (or promote one)")
@@ -47,7 +49,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.workers < 1 or not 0 < args.port < 65536:
         return _service_error(ValueError("--workers must be at least 1 and --port within 1-65535"))
     try:
-        return serve(host=args.host, port=args.port, workers=args.workers)
+        return serve(host=args.host, port=args.port, workers=args.workers, access_log=args.access_log)
     except SettingsError as error:
         return _service_error(error)
 

@@ -67,10 +67,10 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _start(home: Path, port: int) -> subprocess.Popen[bytes]:
+def _start(home: Path, port: int, *options: str) -> subprocess.Popen[bytes]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("CASTWISE_SERVICE_")}
     env.update(CASTWISE_HOME=str(home), CASTWISE_SERVICE_ARGON2_TIME_COST="1", CASTWISE_SERVICE_ARGON2_MEMORY_KIB="1024")
-    process = subprocess.Popen([sys.executable, "-m", "app.cli.main", "serve", "--port", str(port)], cwd=ROOT, env=env,
+    process = subprocess.Popen([sys.executable, "-m", "app.cli.main", "serve", "--port", str(port), *options], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -100,7 +100,9 @@ def test_serve_with_no_configuration_and_a_killed_worker_loses_no_acknowledged_w
     finally:
         process.send_signal(signal.SIGKILL)  # no clean shutdown: only what was committed survives
         process.wait(timeout=30)
-    process = _start(tmp_path, port)
+    # No access lines by default; --access-log adds one per request.
+    assert b"/api/v1/auth/signup" not in (process.stdout.read() if process.stdout else b"")
+    process = _start(tmp_path, port, "--access-log")
     try:
         signed_in = httpx.post(f"http://127.0.0.1:{port}/api/v1/auth/signin",
                                json={"login": "alice", "password": "long-password-1"})
@@ -108,6 +110,7 @@ def test_serve_with_no_configuration_and_a_killed_worker_loses_no_acknowledged_w
     finally:
         process.terminate()
         process.wait(timeout=30)
+    assert b'"POST /api/v1/auth/signin HTTP/1.1" 200' in (process.stdout.read() if process.stdout else b"")
 
 
 def test_create_admin_and_online_backup_commands(tmp_path: Path) -> None:
