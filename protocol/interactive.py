@@ -203,6 +203,9 @@ class InteractionPublic(BaseModel):
     report_count: int | None = None
     """Only for the creator."""
     created_at: datetime
+    edited_at: datetime | None = None
+    """When the author last changed the text; null when never edited. Defaults to null so that
+    events and stored responses written before the service recorded edits still read."""
 
 
 class ReportCreate(_Request):

@@ -139,7 +139,8 @@ def interaction_public(item: Interaction, author: str, *, report_count: int | No
         id=item.id, episode_id=item.episode_id, kind=item.kind,  # type: ignore[arg-type]
         text=item.text, at_ms=item.anchor_ms, parent_id=item.parent_id, author=author, by_creator=item.by_creator,
         pinned=item.pinned, visibility=item.visibility,  # type: ignore[arg-type]
-        share_consent=item.share_consent, report_count=report_count, created_at=item.created_at)
+        share_consent=item.share_consent, report_count=report_count, created_at=item.created_at,
+        edited_at=item.edited_at)
 
 
 def username(db: Session, user_id: int) -> str:

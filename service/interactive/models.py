@@ -66,6 +66,8 @@ class Interaction(Base):
     share_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     by_creator: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    """When the author last changed a comment's text; null when it was never edited."""
 
 
 class PollOption(Base):

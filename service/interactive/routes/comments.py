@@ -3,7 +3,8 @@ moderation (approve, reject, hide, pin).
 
 Comments are stored exactly as typed (after trimming) and rendered escaped everywhere; markup is
 text. Moderation rules (approval queue, keyword block list, auto-moderation) decide whether a
-listener's comment appears at once or waits in the queue; an edited comment passes them again.
+listener's comment appears at once or waits in the queue; an edited comment passes them again and
+says when it was last edited (``edited_at``).
 Only a comment's author edits or deletes it: another account gets 403 for a visible comment and
 404 for anything it cannot see. Deleting removes the comment and its replies for good (their text
 leaves the live event log too) and tells every listener with ``comment.deleted``.
@@ -31,6 +32,7 @@ from protocol.interactive import (
     ModerationCreate,
     ReportCreate,
 )
+from service.db import utcnow
 from service.deps import ContextDep, CurrentUser, ObjectId, SessionDep, resolve_auth
 from service.interactive.access import (
     episode_or_404,
@@ -147,7 +149,8 @@ def _own_comment(db: SessionDep, user: User, interaction_id: int, write: WriteRe
                          409: {"description": "the creator hid or rejected this comment"}})
 def edit_comment(interaction_id: ObjectId, body: CommentUpdate, user: CurrentUser, db: SessionDep,
                  write: WriteDep, request: Request) -> Response:
-    """The author's new text for their comment. It passes moderation again: an edit the rules
+    """The author's new text for their comment; ``edited_at`` says when the text last changed
+    (unchanged when the same text is sent again). It passes moderation again: an edit the rules
     would hold waits for the creator's approval (and leaves listeners' lists until then)."""
     item = _own_comment(db, user, interaction_id, write)
     if isinstance(item, Response):
@@ -160,7 +163,8 @@ def edit_comment(interaction_id: ObjectId, body: CommentUpdate, user: CurrentUse
 
     def action() -> Outcome:
         was_visible = item.visibility == "visible"
-        item.text = body.text
+        if body.text != item.text:  # the same words sent again are not an edit listeners need to see
+            item.text, item.edited_at = body.text, utcnow()
         if was_visible and not item.by_creator and held_for_review(db, episode, user, body.text):
             item.visibility, item.pinned = "pending", False
         db.flush()

@@ -7,6 +7,7 @@ PostgreSQL."""
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -51,9 +52,15 @@ def test_the_author_edits_a_comment_and_listeners_see_the_new_text(
         body = edited.json()
         assert (body["id"], body["text"], body["at_ms"], body["visibility"]) == (
             posted["id"], "The interview was great", 61_000, "visible")
+        # The comment says it was edited, and when (after it was posted); the list says so too.
+        assert posted["edited_at"] is None
+        assert datetime.fromisoformat(body["edited_at"]) >= datetime.fromisoformat(posted["created_at"])
         assert _visible(client, world) == [("alice", "The interview was great")]
+        listed = client.get(f"/api/v1/interactive-episodes/{world.episode_id}/comments").json()
+        assert [item["edited_at"] for item in listed] == [body["edited_at"]]
         event = stream.wait_for(lambda message: message.event == COMMENT_EDITED)
-        assert (event.data["id"], event.data["text"]) == (posted["id"], "The interview was great")
+        assert (event.data["id"], event.data["text"], event.data["edited_at"]) == (
+            posted["id"], "The interview was great", body["edited_at"])
         # A retry of the same edit is answered from the stored response and announces nothing new.
         again = client.patch(f"/api/v1/interactions/{posted['id']}", headers=headers,
                              json={"text": "  The interview was great  "})
@@ -63,6 +70,10 @@ def test_the_author_edits_a_comment_and_listeners_see_the_new_text(
     finally:
         stream.close()
     assert [message.event for message in stream.messages].count(COMMENT_EDITED) == 1
+    # The same words sent again (a new request, not a retry) are no new edit.
+    same = client.patch(f"/api/v1/interactions/{posted['id']}", headers=world.alice.headers,
+                        json={"text": "The interview was great"})
+    assert (same.status_code, same.json()["edited_at"]) == (200, body["edited_at"])
 
 
 def test_an_edit_passes_moderation_again(client: TestClient, world: World, live_server: LiveServer) -> None:
@@ -227,3 +238,38 @@ def test_the_routes_are_in_the_published_api(app: FastAPI) -> None:
     assert operations["delete"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
         "/CommentDeleted")
     assert {"403", "404"} <= set(operations["delete"]["responses"])
+
+
+def test_comments_from_before_edits_were_recorded_survive_the_migration(
+        client: TestClient, world: World, context: ServiceContext) -> None:
+    """Down to the revision before ``edited_at`` and up again: the comment is kept, reads as never
+    edited, and an edit then records its time."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from service.migrate import alembic_config, upgrade
+
+    posted = world.comment(client, world.alice, "said before the upgrade", 1_000).json()
+    engine = context.engine
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:  # dropping the column copies the table: no cascades meanwhile (as service.migrate does)
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        with connection.begin():
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0101_interactive")
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+    engine.dispose()
+    assert "edited_at" not in {column["name"] for column in inspect(engine).get_columns("interactions")}
+    upgrade(engine)
+    engine.dispose()
+    listed = client.get(f"/api/v1/interactive-episodes/{world.episode_id}/comments").json()
+    assert [(item["id"], item["text"], item["edited_at"]) for item in listed] == [
+        (posted["id"], "said before the upgrade", None)]
+    edited = client.patch(f"/api/v1/interactions/{posted['id']}", headers=world.alice.headers,
+                          json={"text": "said after the upgrade"})
+    assert edited.status_code == 200 and edited.json()["edited_at"] is not None
