@@ -52,6 +52,11 @@ class ProviderChoice:
     variant: str
     reason: str
 
+    def summary(self) -> str:
+        """One listener-facing line: where recommendations are computed and why there."""
+        where = {CUDA: "GPU, CUDA", COREML: "Core ML"}.get(self.provider, "CPU")
+        return f"Recommendations are computed on this computer ({where}, {self.variant} model): {self.reason}."
+
 
 def _platform() -> str:
     return sys.platform

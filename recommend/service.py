@@ -70,9 +70,12 @@ class RecommendationList:
     """"model" (the encoder ranked them) or "fallback" (recent + shows you play)."""
     notice: str = ""
     """A listener-facing note (why the fallback is used, indexing still running)."""
+    engine: str = ""
+    """Where the model runs and why (the provider choice); empty without a model."""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"mode": self.mode, "notice": self.notice, "items": [item.as_dict() for item in self.items]}
+        return {"mode": self.mode, "notice": self.notice, "engine": self.engine,
+                "items": [item.as_dict() for item in self.items]}
 
 
 @dataclass
@@ -275,8 +278,13 @@ class RecommenderService:
     # ---- "For you" ----------------------------------------------------------------------------
 
     def for_you(self, limit: int = 20, *, now: datetime | None = None) -> RecommendationList:
-        """New and unplayed episodes for this listener, best first, each with a reason."""
-        now = now or datetime.now(UTC)
+        """New and unplayed episodes for this listener, best first, each with a reason; ``engine``
+        says where the model runs (the app shows it under the list)."""
+        result = self._for_you(limit, now or datetime.now(UTC))
+        result.engine = self.encoder.choice.summary() if self.encoder is not None else ""
+        return result
+
+    def _for_you(self, limit: int, now: datetime) -> RecommendationList:
         state = self._load(now)
         open_rows = ~state.played
         open_rows[state.outcome_rows()] = False

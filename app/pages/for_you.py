@@ -3,7 +3,7 @@
 The recommender (and its model, if installed) is loaded only when the page is first shown, in
 the background, so it costs nothing at start-up. Without a model the recommender falls back to
 recent episodes of the shows the listener plays and says why; with no listening yet, the page
-shows a clear empty state.
+shows a clear empty state. Under either, a line says where the model runs (GPU or CPU) and why.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QStackedLayout,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -42,7 +42,15 @@ class ForYouPage(QWidget):
         self._setup_ui()
 
     def _setup_ui(self) -> None:
-        self._stack = QStackedLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self._stack = QStackedWidget()
+        outer.addWidget(self._stack, 1)
+        self.engine_label = QLabel()
+        self.engine_label.setWordWrap(True)
+        self.engine_label.setEnabled(False)  # the platform's dimmed text: a detail, not a message
+        self.engine_label.hide()
+        outer.addWidget(self.engine_label)
         self.empty_state = EmptyState(
             self.tr("Recommendations are on their way"),
             self.tr(
@@ -91,6 +99,9 @@ class ForYouPage(QWidget):
             entry.setData(Qt.ItemDataRole.UserRole, item.episode_id)
             self.list_widget.addItem(entry)
         self.notice_label.setText(str(getattr(recommendations, "notice", "") or ""))
+        engine = str(getattr(recommendations, "engine", "") or "")
+        self.engine_label.setText(engine)
+        self.engine_label.setVisible(bool(engine))
         self._stack.setCurrentIndex(1 if items else 0)
 
     def _selected_id(self) -> int | None:

@@ -3,7 +3,11 @@ fallback without an installed model), loaded only when the page is opened."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from tests.app.test_main_window import subscribe
+from tests.recommend.conftest import tiny_model, tiny_source  # noqa: F401  (fixtures)
 
 
 def test_for_you_empty_then_picks_with_reasons(qtbot, app_window, feed_server) -> None:
@@ -39,3 +43,16 @@ def test_for_you_empty_then_picks_with_reasons(qtbot, app_window, feed_server) -
                 "SELECT episode_id FROM listening_events WHERE kind = 'not_interested'")]
 
     qtbot.waitUntil(lambda: not_interested_events() == [picked], timeout=5_000)
+
+
+def test_for_you_says_where_the_installed_model_runs(qtbot, app_window, tiny_model: Path) -> None:  # noqa: F811
+    from recommend.model_store import model_folder
+
+    shutil.copytree(tiny_model, model_folder())
+    window = app_window.window
+    page = window.for_you_page
+    window.show_page("for-you")
+    qtbot.waitUntil(lambda: page.engine_label.isVisible(), timeout=60_000)
+    # No GPU provider here: the CPU runs the int8 model, and the line says so and why.
+    text = page.engine_label.text()
+    assert "on this computer (CPU, int8 model)" in text and "running the int8 model on the CPU" in text
