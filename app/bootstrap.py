@@ -19,6 +19,7 @@ from app.logs import setup_logging
 from app.main_window import MainWindow, Services
 from app.playback import build_controller, create_engine
 from app.preferences import Preferences
+from app.recommend_indexing import EpisodeIndexing
 from app.tasks import TaskRunner
 from library import settings as library_settings
 from library.db import Library, open_library
@@ -50,6 +51,8 @@ class Application:
             self.services.playback.quit()  # saves the position, then releases the engine
         else:
             self.engine.close()
+        if self.services.indexing is not None:
+            self.services.indexing.close()  # between batches: what is embedded stays saved
         if isinstance(self.services.recommendations, RecommendationsLoader):
             self.services.recommendations.close()
         self.library.close()
@@ -106,6 +109,7 @@ def build(
         downloads=downloads,
         documents=documents,
         recommendations=RecommendationsLoader(library, paths),
+        indexing=EpisodeIndexing(library, paths),
     )
     window = MainWindow(services)
     return Application(
@@ -129,7 +133,9 @@ def _apply_language_and_theme(preferences: Preferences) -> None:
 
 class RecommendationsLoader:
     """"For you", computed on a worker thread; the recommender (and its model) is loaded on the
-    first call, not at start-up. Calls are serialised: the service is not shared between threads."""
+    first call, not at start-up. Calls are serialised: the service is not shared between threads.
+    It ranks what is embedded already: new episodes are embedded in the background
+    (:mod:`app.recommend_indexing`), never while the listener waits for the list."""
 
     def __init__(self, library: Library, paths: Paths, limit: int = 40) -> None:
         import threading
@@ -148,9 +154,7 @@ class RecommendationsLoader:
 
                 encoder, message = try_load_encoder(model_folder(self._paths))
                 self._service = RecommenderService(self._library, self._paths, encoder, message)
-            service = self._service
-            service.refresh_index()  # type: ignore[attr-defined]
-            return service.for_you(self._limit)  # type: ignore[attr-defined]
+            return self._service.for_you(self._limit)  # type: ignore[attr-defined]
 
     def close(self) -> None:
         with self._lock:

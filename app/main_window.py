@@ -41,6 +41,7 @@ from app.pages.lazy import LazyPages
 from app.pages.library import LibraryPage
 from app.podcast_options import PodcastOptions
 from app.preferences import AUTO_DOWNLOAD, Preferences
+from app.recommend_indexing import EpisodeIndexing, IndexingStatus
 from app.tasks import TaskRunner
 from app.widgets.sidebar import Sidebar
 from library import settings as library_settings
@@ -76,6 +77,8 @@ class Services:
     downloads: DownloadsAdapter | None = None
     recommendations: Callable[[], object] | None = None
     """Computes "For you" (a ``recommend.service.RecommendationList``) on a worker thread."""
+    indexing: EpisodeIndexing | None = None
+    """Embeds new episodes for the recommender in the background (see app.recommend_indexing)."""
     documents: EpisodeDocuments | None = None
     """Chapters and transcript documents, fetched on demand and cached; a transcript read is
     indexed, so search finds the episode by the words said in it."""
@@ -99,6 +102,8 @@ class MainWindow(QMainWindow):
         self._apply_preferences()
         # The account and polls/comments: built lazily, after start-up (see app.interactive_link).
         self.account_features = AccountFeatures(self)
+        indexing = services.indexing
+        self.indexing_status = IndexingStatus(self, indexing) if indexing is not None else None
 
     def _setup_ui(self) -> None:
         self.setWindowTitle("Castwise")
@@ -208,6 +213,8 @@ class MainWindow(QMainWindow):
             page = self.pages.built(key)
             if page is not None:
                 page.reload()  # type: ignore[attr-defined]
+        if self.indexing_status is not None:
+            self.indexing_status.start_soon()  # episodes added while Castwise was closed
         if not refresh:
             return
         self._schedule_refresh()
@@ -390,6 +397,8 @@ class MainWindow(QMainWindow):
     def _on_subscribe_finished(self, report: FeedReport) -> None:
         self.show_message(self._describe_report(report))
         self.library_page.reload()
+        if self.services.indexing is not None and report.new_episodes:
+            self.services.indexing.start()
         if report.podcast_id is not None:
             self.library_page.show_podcast(report.podcast_id)
 
@@ -405,6 +414,8 @@ class MainWindow(QMainWindow):
         self.library_page.set_refresh_progress(1, 1)
         if new:
             self.new_episodes_found.emit(new, [report.title for report in reports if report.new_episodes])
+            if self.services.indexing is not None:
+                self.services.indexing.start()
         self.show_message(
             self.tr("Refreshed {count} podcasts: {new} new episodes, {failed} failed.").format(
                 count=len(reports), new=new, failed=len(failed)
