@@ -2,7 +2,8 @@
 
 :class:`CommentsModel` keeps threads together: each comment in time order, its replies under it
 (indented, with their own moment), replies to replies under those. A reply whose comment is not
-in the list stands on its own with the reply mark. Text is always shown as plain text.
+in the list stands on its own with the reply mark. Text is always shown as plain text; a comment
+its author edited ends with "(edited)".
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ class CommentRole(IntEnum):
     """Whether the signed-in listener wrote it (they may edit or delete it)."""
     DEPTH = Qt.ItemDataRole.UserRole + 5
     """0 for a comment, 1 for a reply to it, and so on."""
+    EDITED = Qt.ItemDataRole.UserRole + 6
+    """Whether its author changed the text after posting it (the row says "(edited)")."""
 
 
 class CommentsModel(QAbstractListModel):
@@ -135,6 +138,8 @@ class CommentsModel(QAbstractListModel):
             # One line per comment: newlines inside a comment would break the uniform rows.
             text = " ".join(item.text.split())
             line = f"{moment}  {author}: {text}"
+            if item.edited_at is not None:
+                line = "  ".join((line, self.tr("(edited)")))
             if depth == 0 and item.parent_id is None:
                 return line
             return f"{'  ' * min(max(depth, 1), MAX_DEPTH)}{REPLY_MARK} {line}"
@@ -150,6 +155,8 @@ class CommentsModel(QAbstractListModel):
             return self.is_mine(item)
         if role == CommentRole.DEPTH:
             return depth
+        if role == CommentRole.EDITED:
+            return item.edited_at is not None
         return None
 
 

@@ -308,4 +308,6 @@ TRANSLATIONS: dict[str, str] = {
     "Your reply is on its way.": "你的回复正在发送。",
     "{author} (you)": "{author}（你）",
     "“{question}” {author}: {answer}": "“{question}” {author}：{answer}",
+    # The mark on a comment its author edited.
+    "(edited)": "（已编辑）",
 }

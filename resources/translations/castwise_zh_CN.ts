@@ -235,67 +235,67 @@
 <context>
     <name>AccountFeatures</name>
     <message>
-        <location filename="../../app/interactive_link.py" line="53" />
+        <location filename="../../app/interactive_link.py" line="64" />
         <source>&amp;Account</source>
         <translation>账户(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="59" />
+        <location filename="../../app/interactive_link.py" line="70" />
         <source>Account and purchases…</source>
         <translation>账户与购买…</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="177" />
+        <location filename="../../app/interactive_link.py" line="197" />
         <source>Your access to {title} ended; it is no longer refreshed.</source>
         <translation>你对 {title} 的访问已结束，它将不再更新。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="234" />
+        <location filename="../../app/interactive_link.py" line="254" />
         <source>Your vote counted.</source>
         <translation>你的投票已计入。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="235" />
+        <location filename="../../app/interactive_link.py" line="255" />
         <source>Your answer reached the creator.</source>
         <translation>你的回答已送达创作者。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="236" />
+        <location filename="../../app/interactive_link.py" line="256" />
         <source>Your comment was posted.</source>
         <translation>你的评论已发布。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="237" />
+        <location filename="../../app/interactive_link.py" line="257" />
         <source>Thank you: the creator will look at this comment.</source>
         <translation>谢谢：创作者会查看这条评论。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="238" />
+        <location filename="../../app/interactive_link.py" line="258" />
         <source>Your comment was changed.</source>
         <translation>你的评论已修改。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="239" />
+        <location filename="../../app/interactive_link.py" line="259" />
         <source>Your comment was deleted.</source>
         <translation>你的评论已删除。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="242" />
+        <location filename="../../app/interactive_link.py" line="262" />
         <source>Your comment waits for the creator's approval.</source>
         <translation>你的评论正在等待创作者审核。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="245" />
+        <location filename="../../app/interactive_link.py" line="265" />
         <source>Your changed comment waits for the creator's approval.</source>
         <translation>你修改后的评论正在等待创作者审核。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="254" />
+        <location filename="../../app/interactive_link.py" line="274" />
         <source>The creator published your answer.</source>
         <translation>创作者公开了你的回答。</translation>
     </message>
     <message>
-        <location filename="../../app/interactive_link.py" line="256" />
+        <location filename="../../app/interactive_link.py" line="276" />
         <source>The creator published an answer from {author}.</source>
         <translation>创作者公开了 {author} 的回答。</translation>
     </message>
@@ -303,25 +303,30 @@
 <context>
     <name>CommentsModel</name>
     <message>
-        <location filename="../../app/components/interaction_comments.py" line="129" />
+        <location filename="../../app/components/interaction_comments.py" line="133" />
         <source>{author} (creator)</source>
         <translation>{author}（创作者）</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_comments.py" line="131" />
+        <location filename="../../app/components/interaction_comments.py" line="135" />
         <source>{author} (you)</source>
         <translation>{author}（你）</translation>
+    </message>
+    <message>
+        <location filename="../../app/components/interaction_comments.py" line="142" />
+        <source>(edited)</source>
+        <translation>（已编辑）</translation>
     </message>
 </context>
 <context>
     <name>DevicesModel</name>
     <message>
-        <location filename="../../app/components/account_devices.py" line="48" />
+        <location filename="../../app/components/account_devices.py" line="35" />
         <source>{device} (this computer)</source>
         <translation>{device}（这台电脑）</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_devices.py" line="49" />
+        <location filename="../../app/components/account_devices.py" line="36" />
         <source>{device}, last used {when} UTC</source>
         <translation>{device}，最近使用于 {when} UTC</translation>
     </message>
@@ -442,7 +447,7 @@
     </message>
     <message>
         <location filename="../../app/components/episode_details.py" line="120" />
-        <location filename="../../app/pages/library.py" line="203" />
+        <location filename="../../app/pages/library.py" line="206" />
         <source>No episode selected</source>
         <translation>未选择单集</translation>
     </message>
@@ -568,32 +573,32 @@
 <context>
     <name>ForYouPage</name>
     <message>
-        <location filename="../../app/pages/for_you.py" line="47" />
+        <location filename="../../app/pages/for_you.py" line="55" />
         <source>Recommendations are on their way</source>
         <translation>推荐即将到来</translation>
     </message>
     <message>
-        <location filename="../../app/pages/for_you.py" line="49" />
+        <location filename="../../app/pages/for_you.py" line="57" />
         <source>Castwise learns what you like on this computer, from what you play, like and skip. Once the recommender is installed and you have listened a little, picks with their reasons appear here. Your listening history never leaves this machine.</source>
         <translation>Castwise 在这台电脑上根据你播放、喜欢和跳过的内容了解你的喜好。安装推荐模型并收听一段时间后，推荐及其理由会显示在这里。你的收听记录永远不会离开这台电脑。</translation>
     </message>
     <message>
-        <location filename="../../app/pages/for_you.py" line="61" />
+        <location filename="../../app/pages/for_you.py" line="69" />
         <source>Recommended episodes</source>
         <translation>推荐的单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/for_you.py" line="66" />
+        <location filename="../../app/pages/for_you.py" line="74" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/for_you.py" line="68" />
+        <location filename="../../app/pages/for_you.py" line="76" />
         <source>Not interested</source>
         <translation>不感兴趣</translation>
     </message>
     <message>
-        <location filename="../../app/pages/for_you.py" line="80" />
+        <location filename="../../app/pages/for_you.py" line="88" />
         <source>Updating recommendations…</source>
         <translation>正在更新推荐…</translation>
     </message>
@@ -684,7 +689,7 @@
     </message>
     <message>
         <location filename="../../app/components/interaction_comments_box.py" line="129" />
-        <location filename="../../app/components/interaction_comments_box.py" line="280" />
+        <location filename="../../app/components/interaction_comments_box.py" line="281" />
         <source>Your comment</source>
         <translation>你的评论</translation>
     </message>
@@ -694,57 +699,57 @@
         <translation>创作者回复了你的评论：{text}</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_comments_box.py" line="218" />
+        <location filename="../../app/components/interaction_comments_box.py" line="221" />
         <source>Replying to {author}: {text}</source>
         <translation>正在回复 {author}：{text}</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_comments_box.py" line="229" />
+        <location filename="../../app/components/interaction_comments_box.py" line="232" />
         <source>Changing your comment at {time}</source>
         <translation>正在修改你在 {time} 的评论</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_comments_box.py" line="238" />
+        <location filename="../../app/components/interaction_comments_box.py" line="241" />
         <source>Deleting your comment…</source>
         <translation>正在删除你的评论…</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_comments_box.py" line="250" />
+        <location filename="../../app/components/interaction_comments_box.py" line="253" />
         <source>Your change is on its way.</source>
         <translation>你的修改正在发送。</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_comments_box.py" line="253" />
+        <location filename="../../app/components/interaction_comments_box.py" line="256" />
         <source>Your reply is on its way.</source>
         <translation>你的回复正在发送。</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_comments_box.py" line="256" />
+        <location filename="../../app/components/interaction_comments_box.py" line="259" />
         <source>Your comment is on its way.</source>
         <translation>你的评论正在发送。</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_comments_box.py" line="279" />
+        <location filename="../../app/components/interaction_comments_box.py" line="280" />
         <source>Save change</source>
         <translation>保存修改</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_comments_box.py" line="282" />
+        <location filename="../../app/components/interaction_comments_box.py" line="283" />
         <source>Reply at {time}</source>
         <translation>在 {time} 回复</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_comments_box.py" line="283" />
+        <location filename="../../app/components/interaction_comments_box.py" line="284" />
         <source>Your reply</source>
         <translation>你的回复</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_comments_box.py" line="285" />
+        <location filename="../../app/components/interaction_comments_box.py" line="286" />
         <source>Comment at {time}</source>
         <translation>在 {time} 评论</translation>
     </message>
     <message>
-        <location filename="../../app/components/interaction_comments_box.py" line="286" />
+        <location filename="../../app/components/interaction_comments_box.py" line="287" />
         <source>Comment on this moment</source>
         <translation>评论此刻</translation>
     </message>
@@ -865,17 +870,17 @@
 <context>
     <name>InteractiveAdapter</name>
     <message>
-        <location filename="../../app/adapters/interactive.py" line="460" />
+        <location filename="../../app/adapters/interactive.py" line="474" />
         <source>The Castwise service cannot be reached now; your votes, answers and comments are kept and sent when it is back.</source>
         <translation>现在无法连接 Castwise 服务；你的投票、回答和评论已保存，服务恢复后会自动发送。</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/interactive.py" line="474" />
+        <location filename="../../app/adapters/interactive.py" line="488" />
         <source>Not sent: {reason}</source>
         <translation>未发送：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/adapters/interactive.py" line="476" />
+        <location filename="../../app/adapters/interactive.py" line="490" />
         <source>Sign in to send your votes, answers and comments.</source>
         <translation>登录后才能发送你的投票、回答和评论。</translation>
     </message>
@@ -883,179 +888,179 @@
 <context>
     <name>LibraryPage</name>
     <message>
-        <location filename="../../app/pages/library.py" line="98" />
+        <location filename="../../app/pages/library.py" line="101" />
         <source>Welcome to Castwise</source>
         <translation>欢迎使用 Castwise</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="99" />
+        <location filename="../../app/pages/library.py" line="102" />
         <source>Subscribe to a podcast by its feed address, import your subscriptions from another app as OPML, or find shows in Search.</source>
         <translation>通过订阅源地址订阅播客，以 OPML 从其他应用导入订阅，或在“搜索”中查找节目。</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="101" />
+        <location filename="../../app/pages/library.py" line="104" />
         <source>Subscribe by URL…</source>
         <translation>通过 URL 订阅…</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="104" />
+        <location filename="../../app/pages/library.py" line="107" />
         <source>Import OPML…</source>
         <translation>导入 OPML…</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="117" />
+        <location filename="../../app/pages/library.py" line="120" />
         <source>Subscribe by URL</source>
         <translation>通过 URL 订阅</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="118" />
+        <location filename="../../app/pages/library.py" line="121" />
         <source>Import OPML</source>
         <translation>导入 OPML</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="119" />
+        <location filename="../../app/pages/library.py" line="122" />
         <source>Refresh all podcasts</source>
         <translation>刷新所有播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="120" />
-        <location filename="../../app/pages/library.py" line="396" />
+        <location filename="../../app/pages/library.py" line="123" />
+        <location filename="../../app/pages/library.py" line="400" />
         <source>Unsubscribe</source>
         <translation>取消订阅</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="123" />
+        <location filename="../../app/pages/library.py" line="126" />
         <source>Grid</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="125" />
+        <location filename="../../app/pages/library.py" line="128" />
         <source>Show podcasts as a grid</source>
         <translation>以网格显示播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="128" />
+        <location filename="../../app/pages/library.py" line="131" />
         <source>Sort podcasts</source>
         <translation>播客排序</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="129" />
+        <location filename="../../app/pages/library.py" line="132" />
         <source>A–Z</source>
         <translation>按名称</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="130" />
+        <location filename="../../app/pages/library.py" line="133" />
         <source>New episodes</source>
         <translation>新单集数</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="139" />
+        <location filename="../../app/pages/library.py" line="142" />
         <source>Refresh progress</source>
         <translation>刷新进度</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="143" />
+        <location filename="../../app/pages/library.py" line="146" />
         <source>All new episodes</source>
         <translation>所有新单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="153" />
+        <location filename="../../app/pages/library.py" line="156" />
         <source>Podcasts</source>
         <translation>播客</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="169" />
-        <location filename="../../app/pages/library.py" line="170" />
+        <location filename="../../app/pages/library.py" line="172" />
+        <location filename="../../app/pages/library.py" line="173" />
         <source>Filter episodes</source>
         <translation>筛选单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="174" />
+        <location filename="../../app/pages/library.py" line="177" />
         <source>Show episodes</source>
         <translation>显示单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="176" />
+        <location filename="../../app/pages/library.py" line="179" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="177" />
+        <location filename="../../app/pages/library.py" line="180" />
         <source>Unplayed</source>
         <translation>未播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="178" />
+        <location filename="../../app/pages/library.py" line="181" />
         <source>In progress</source>
         <translation>收听中</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="179" />
+        <location filename="../../app/pages/library.py" line="182" />
         <source>Downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="180" />
+        <location filename="../../app/pages/library.py" line="183" />
         <source>Played</source>
         <translation>已播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="190" />
+        <location filename="../../app/pages/library.py" line="193" />
         <source>Episodes</source>
         <translation>单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="292" />
+        <location filename="../../app/pages/library.py" line="295" />
         <source>Refreshing %v of %m</source>
         <translation>正在刷新 %v / %m</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="301" />
+        <location filename="../../app/pages/library.py" line="304" />
         <source>{title}: {error}</source>
         <translation>{title}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="373" />
+        <location filename="../../app/pages/library.py" line="377" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="374" />
+        <location filename="../../app/pages/library.py" line="378" />
         <source>Add to Up Next</source>
         <translation>加入待播</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="375" />
+        <location filename="../../app/pages/library.py" line="379" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="381" />
+        <location filename="../../app/pages/library.py" line="385" />
         <source>Mark as played</source>
         <translation>标记为已播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="382" />
+        <location filename="../../app/pages/library.py" line="386" />
         <source>Mark as unplayed</source>
         <translation>标记为未播放</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="390" />
+        <location filename="../../app/pages/library.py" line="394" />
         <source>Playback speed for this show…</source>
         <translation>本节目的播放速度…</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="391" />
+        <location filename="../../app/pages/library.py" line="395" />
         <source>Auto-download new episodes</source>
         <translation>自动下载新单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="423" />
+        <location filename="../../app/pages/library.py" line="427" />
         <source>{count} episodes</source>
         <translation>{count} 个单集</translation>
     </message>
     <message>
-        <location filename="../../app/pages/library.py" line="424" />
+        <location filename="../../app/pages/library.py" line="428" />
         <source>{shown} of {total} episodes</source>
         <translation>{shown} / {total} 个单集</translation>
     </message>
@@ -1344,7 +1349,7 @@
 <context>
     <name>PinnedAnswersModel</name>
     <message>
-        <location filename="../../app/components/interaction_comments.py" line="180" />
+        <location filename="../../app/components/interaction_comments.py" line="176" />
         <source>“{question}” {author}: {answer}</source>
         <translation>“{question}” {author}：{answer}</translation>
     </message>
@@ -1411,22 +1416,22 @@
 <context>
     <name>PurchasesModel</name>
     <message>
-        <location filename="../../app/components/account_purchases.py" line="60" />
+        <location filename="../../app/components/account_purchases.py" line="47" />
         <source>subscribed on this computer</source>
         <translation>已在这台电脑上订阅</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_purchases.py" line="62" />
+        <location filename="../../app/components/account_purchases.py" line="49" />
         <source>bought; use Restore purchases to subscribe here</source>
         <translation>已购买；使用“恢复购买”在此订阅</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_purchases.py" line="63" />
+        <location filename="../../app/components/account_purchases.py" line="50" />
         <source>access ended ({reason})</source>
         <translation>访问已结束（{reason}）</translation>
     </message>
     <message>
-        <location filename="../../app/components/account_purchases.py" line="63" />
+        <location filename="../../app/components/account_purchases.py" line="50" />
         <source>no longer among your purchases</source>
         <translation>已不在你的购买项目中</translation>
     </message>

@@ -5,63 +5,18 @@ explains that voting needs an account."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from PySide6.QtCore import QPoint, Qt
-from sqlalchemy import select
 
 from app.widgets.timeline import TimelineMark
 from interactive.outbox import OUTBOX_FILE, Outbox
-from library.db.models import Episode
 from library.paths import resolve_paths
 from tests.account.liveservice import LiveService
-from tests.app.test_account import WAIT_MS, Gui, service, sign_in, start_gui
-from tests.interactive.helpers import ALICE_PASSWORD, interactive_world, poll_as, visible_comments
+from tests.app.interactive_gui import gui, lane_marks, service, subscribe_and_play, world
+from tests.app.test_account import WAIT_MS, Gui, sign_in
+from tests.interactive.helpers import ALICE_PASSWORD, poll_as, visible_comments
 from tests.service.interactive.world import World
-from tests.support.httpserver import LocalHTTPServer, Resource
 
-__all__ = ["service"]
-
-GUID = "urn:uuid:episode-12"  # the interactive episode the world opens
-
-
-def show_feed(base_url: str) -> bytes:
-    """The claimed show's feed, now listing the interactive episode (the audio is not fetched:
-    the null engine plays any address)."""
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"><channel><title>Timed Talk</title><link>{base_url}</link><description>d</description>
-<item><title>Episode 12</title><guid>{GUID}</guid><pubDate>Mon, 16 Nov 2026 10:00:00 GMT</pubDate>
-<enclosure url="{base_url}/episode-12.mp3" type="audio/mpeg" length="1000"/>
-<itunes:duration xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">1800</itunes:duration></item>
-</channel></rss>""".encode()
-
-
-@pytest.fixture
-def world(service: LiveService, http_server: LocalHTTPServer) -> World:
-    built = interactive_world(service, http_server)
-    http_server.add("/timed.xml", Resource(body=show_feed(http_server.url("").rstrip("/")),
-                                           content_type="application/rss+xml"))
-    return built
-
-
-@pytest.fixture
-def gui(qtbot, service: LiveService, monkeypatch) -> Iterator[Gui]:  # type: ignore[no-untyped-def]
-    yield from start_gui(qtbot, service.url, monkeypatch)
-
-
-def subscribe_and_play(qtbot, gui: Gui, world: World, start_ms: int) -> None:  # type: ignore[no-untyped-def]
-    window = gui.window
-    with qtbot.waitSignal(window.message_shown, timeout=WAIT_MS, check_params_cb=lambda text: "new episodes" in text):
-        window.subscribe(world.feed_url)
-    with gui.application.library.session() as session:
-        episode_id = session.scalars(select(Episode.id).where(Episode.guid == GUID)).one()
-    window.play_episode(episode_id, start_ms)
-    qtbot.waitUntil(lambda: gui.application.services.playback.position_ms() >= start_ms, timeout=WAIT_MS)
-
-
-def lane_marks(gui: Gui) -> list[TimelineMark]:
-    return [mark for mark in gui.window.now_playing.timeline_lane.marks() if mark.kind != "chapter"]
+__all__ = ["gui", "service", "world"]
 
 
 def test_vote_in_a_poll_reached_during_playback(qtbot, gui: Gui, service: LiveService, world: World) -> None:
@@ -246,6 +201,21 @@ def test_comments_model_passes_the_model_tester(qtmodeltester) -> None:
     assert [model.index(row, 0).data(CommentRole.ID) for row in range(3)] == [2, 3, 1]
     assert model.index(0, 0).data() == "0:05  bob: <b>early</b> line two"  # plain text, one line
     assert model.index(1, 0).data() == "0:30  bob (creator): from the host"
+    assert not model.index(2, 0).data(CommentRole.EDITED)
+
+    # An edited comment says so, in the listener's language too.
+    from PySide6.QtWidgets import QApplication
+
+    from app.i18n import install_translator
+
+    model.upsert(comment(1, 90_000, "later, corrected").model_copy(update={"edited_at": datetime.now(UTC)}))
+    assert model.index(2, 0).data() == "1:30  bob: later, corrected  (edited)"
+    assert model.index(2, 0).data(CommentRole.EDITED)
+    assert install_translator(QApplication.instance(), "zh_CN") is not None
+    try:
+        assert model.index(2, 0).data() == "1:30  bob: later, corrected  （已编辑）"
+    finally:
+        install_translator(QApplication.instance(), "en")
 
 
 def test_comment_threads_and_published_answers_pass_the_model_tester(qtmodeltester) -> None:

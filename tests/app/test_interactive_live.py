@@ -6,33 +6,16 @@ when the account's live stream reconnects)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from PySide6.QtCore import Qt
 
 import app.adapters.interactive as interactive_adapter
 from tests.account.liveservice import LiveService
-from tests.app.test_account import WAIT_MS, Gui, service, sign_in, start_gui
-from tests.app.test_interactive import lane_marks, show_feed, subscribe_and_play
-from tests.interactive.helpers import ALICE_PASSWORD, interactive_world, visible_comments
+from tests.app.interactive_gui import gui, lane_marks, service, subscribe_and_play, world
+from tests.app.test_account import WAIT_MS, Gui, sign_in
+from tests.interactive.helpers import ALICE_PASSWORD, visible_comments
 from tests.service.interactive.world import World
-from tests.support.httpserver import LocalHTTPServer, Resource
 
-__all__ = ["service"]
-
-
-@pytest.fixture
-def world(service: LiveService, http_server: LocalHTTPServer) -> World:
-    built = interactive_world(service, http_server)
-    http_server.add("/timed.xml", Resource(body=show_feed(http_server.url("").rstrip("/")),
-                                           content_type="application/rss+xml"))
-    return built
-
-
-@pytest.fixture
-def gui(qtbot, service: LiveService, monkeypatch) -> Iterator[Gui]:  # type: ignore[no-untyped-def]
-    yield from start_gui(qtbot, service.url, monkeypatch)
+__all__ = ["gui", "service", "world"]
 
 
 def shown(panel) -> list[str]:  # type: ignore[no-untyped-def]
@@ -84,7 +67,7 @@ def test_comments_replies_and_published_answers_arrive_live_and_own_comments_cha
     qtbot.waitUntil(lambda: panel.status_label.text() == "The creator replied to your comment: Thanks both!",
                     timeout=WAIT_MS)
 
-    # Alice edits her reply (Edit is offered for her own comment only).
+    # Alice edits her reply (Edit is offered for her own comment only); it then says it was edited.
     assert box.select_comment(bobs["id"]) and not box.edit_button.isEnabled() and not box.delete_button.isEnabled()
     assert box.select_comment(reply["id"]) and box.edit_button.isEnabled() and box.delete_button.isEnabled()
     qtbot.mouseClick(box.edit_button, Qt.MouseButton.LeftButton)
@@ -92,7 +75,8 @@ def test_comments_replies_and_published_answers_arrive_live_and_own_comments_cha
     panel.comment_edit.setText("Agreed, a great start")
     qtbot.mouseClick(panel.comment_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.status_label.text() == "Your comment was changed.", timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: "  ↳ 0:58  alice (you): Agreed, a great start" in shown(panel), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "  ↳ 0:58  alice (you): Agreed, a great start  (edited)" in shown(panel),
+                    timeout=WAIT_MS)
     assert [item["text"] for item in visible_comments(service, world) if item["author"] == "alice"] == [
         "Agreed, a great start"]
 
@@ -114,6 +98,13 @@ def test_comments_replies_and_published_answers_arrive_live_and_own_comments_cha
     qtbot.waitUntil(lambda: shown(panel) == ["0:59  bob: Great start"], timeout=WAIT_MS)
     assert [item["author"] for item in visible_comments(service, world)] == ["bob"]
 
+    # Bob edits his comment elsewhere: Alice's list shows the new words, marked edited, live.
+    assert "(edited)" not in shown(panel)[0]
+    service.json("PATCH", f"/api/v1/interactions/{bobs['id']}", world.bob.access_token,
+                 json={"text": "Great start, and a better middle"})
+    qtbot.waitUntil(lambda: shown(panel) == ["0:59  bob: Great start, and a better middle  (edited)"],
+                    timeout=WAIT_MS)
+
     # Bob deletes his comment elsewhere: Alice's list drops it live, and the lane counts nothing.
     service.json("DELETE", f"/api/v1/interactions/{bobs['id']}", world.bob.access_token)
     qtbot.waitUntil(lambda: shown(panel) == [], timeout=WAIT_MS)
@@ -124,7 +115,8 @@ def test_comments_replies_and_published_answers_arrive_live_and_own_comments_cha
 def test_interactions_arrive_when_the_service_starts_after_playback_began(
         qtbot, gui: Gui, service: LiveService, world: World) -> None:
     world.poll(service.api, anchor_ms=60_000)
-    world.comment(service.api, world.bob, "Still here", 59_000)
+    still = world.comment(service.api, world.bob, "Still hear", 59_000).json()
+    service.json("PATCH", f"/api/v1/interactions/{still['id']}", world.bob.access_token, json={"text": "Still here"})
     service.stop()
     try:
         subscribe_and_play(qtbot, gui, world, start_ms=58_000)
@@ -137,7 +129,8 @@ def test_interactions_arrive_when_the_service_starts_after_playback_began(
     qtbot.waitUntil(lambda: len(lane_marks(gui)) == 1, timeout=WAIT_MS)
     assert gui.window.now_playing.interactions_button.isVisible()
     panel = gui.features.panel
-    qtbot.waitUntil(lambda: shown(panel) == ["0:59  bob: Still here"], timeout=WAIT_MS)
+    # Loaded from the service, bob's corrected comment says it was edited.
+    qtbot.waitUntil(lambda: shown(panel) == ["0:59  bob: Still here  (edited)"], timeout=WAIT_MS)
     # From here on the episode is live as usual: crossing the poll's moment offers it.
     gui.clock.advance(3.0)
     qtbot.waitUntil(lambda: panel.isVisible() and panel.prompt_label.text() == "Best segment?", timeout=WAIT_MS)
