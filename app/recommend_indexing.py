@@ -58,6 +58,11 @@ class EpisodeIndexing(QObject):
         self._closed = False
 
     @property
+    def threads(self) -> int:
+        """The model's threads in a pass."""
+        return self._threads
+
+    @property
     def running(self) -> bool:
         with self._lock:
             return self._thread is not None and self._thread.is_alive()
