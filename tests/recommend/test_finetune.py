@@ -12,7 +12,7 @@ from library.paths import resolve_paths
 from recommend.model_config import ModelConfig
 from recommend.model_store import model_folder
 from recommend.service import RecommenderService
-from recommend.training.finetune import fine_tune
+from recommend.training.finetune import MIN_GAIN, fine_tune
 from tests.recommend.conftest import NOW
 
 
@@ -49,7 +49,7 @@ def test_tuning_is_measured_and_installed_only_when_it_wins(installed_tiny: Path
     result = fine_tune(episodes, outcomes, installed_tiny, source=tiny_source, learning_rate=1e-3, epochs=3, now=NOW)
     assert result.pairs >= 5 and result.device in {"cpu", "cuda"}
     assert result.before_auc is not None and result.after_auc is not None
-    assert result.installed == (result.after_auc > result.before_auc)
+    assert result.installed == (result.after_auc >= result.before_auc + MIN_GAIN)
     after_id = ModelConfig.read(installed_tiny).model_id
     assert (after_id != before_id) == result.installed
     if result.installed:
@@ -67,3 +67,14 @@ def test_model_personalise_command_reports_before_and_after(installed_tiny: Path
     assert head["before_auc"] is not None and head["installed"] == (head["after_auc"] > head["before_auc"])
     assert main(["model", "personalise"]) == 0
     assert "ranking head:" in capsys.readouterr().out
+
+
+def test_a_listener_who_never_dismissed_anything_is_measured_too(installed_tiny: Path, tiny_source: Path) -> None:
+    episodes, outcomes = _history()
+    liked_only = {episode_id: o for episode_id, o in outcomes.items() if o.weight > 0}
+    # Without dismissed episodes the other positives of a batch are the negatives; the held-out
+    # positives are then measured against episodes never started alone.
+    result = fine_tune(episodes, liked_only, installed_tiny, source=tiny_source, learning_rate=0.0, epochs=1, now=NOW)
+    assert result.pairs >= 5 and result.before_auc is not None
+    assert result.after_auc == pytest.approx(result.before_auc, abs=1e-6)
+    assert result.installed is False
