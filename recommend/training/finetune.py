@@ -9,25 +9,30 @@ as negatives, scored by InfoNCE on scaled cosine (as sentence-transformers'
 MultipleNegativesRankingLoss). The other positives of a batch are deliberately *not* negatives:
 they are episodes the listener liked too, and pushing them apart teaches the encoder to tell
 liked episodes from each other (by topic) instead of from what the listener avoids, which on a
-listener who finishes one kind of episode across many topics barely learned anything. Only a
+listener who finishes one kind of episode across many topics learned it only weakly. Only a
 listener with no dismissed episodes at all falls back to in-batch positives as negatives.
 
 The tuned encoder is re-exported to ONNX (fp32, int8, fp16) and compared with the installed one
 on the listener's newest 20% of history, which training never saw: its positives against its
 dismissed episodes and a sample of episodes never started. It replaces the installed model only
-when that AUC is higher by at least :data:`MIN_GAIN`.
+when that AUC is higher by at least :data:`MIN_GAIN`. An adapter shipped with the installed model
+(:mod:`recommend.adapter`) counts on the installed side, as the app ranks with it; the tuned model
+has none (it was fitted to the shipped text space), so it must beat the installed model as used.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -39,7 +44,7 @@ from recommend.personalise import roc_auc
 from recommend.profile import Signal, build_profile
 from recommend.ranking import CandidateContext, score_candidates
 from recommend.signals import Outcome, age_days
-from recommend.training.export import default_source, export_model, load_encoder, pooled_module
+from recommend.training.export import _source_name, default_source, export_model, load_encoder, pooled_module
 
 HELD_OUT_SHARE = 0.2
 MIN_POSITIVES = 6
@@ -129,7 +134,10 @@ def fine_tune(
 
     ``batch_size`` anchors per step, each against as many dismissed episodes; ``max_length``
     tokens per text while training (the exported model keeps the installed one's length). The
-    defaults learn a preference from a few dozen events in about a minute on two CPU cores.
+    learning rate is above sentence-transformers' usual 2e-5, which suits thousands of pairs: a
+    history gives dozens, so each of the few steps must count, and the held-out check guards
+    against a step too far. The defaults learn a preference from a few dozen events in under a
+    minute on two CPU cores. ``progress`` receives one line per stage and per epoch.
     """
     import torch
 
@@ -144,15 +152,63 @@ def fine_tune(
     if before is None:
         return FineTuneResult(False, "not enough recent history to measure an improvement")
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    torch.manual_seed(seed)
     source = source or default_source()
-    module = pooled_module(load_encoder(source)).to(device)
-    module.train()
+    workspace = Path(tempfile.mkdtemp(prefix="castwise-finetune-"))
+    candidate_folder = installed.parent / f".{installed.name}.candidate"
+    with _quiet_transformers():
+        try:
+            say(f"fine-tuning on {len(pairs)} pairs against {len(disliked)} dismissed episodes ({device})")
+            module = _train(pairs, disliked, source, device, epochs=epochs, learning_rate=learning_rate,
+                            batch_size=batch_size, max_length=max_length, seed=seed, say=say)
+            weights = workspace / "weights"
+            module.inner.to("cpu").save_pretrained(weights)
+            shutil.copyfile(source / "tokenizer.json", weights / "tokenizer.json")
+            say("re-exporting to ONNX")
+            config = export_model(
+                weights, candidate_folder, name=f"{installed.name}-personal", max_length=current.config.max_length
+            )
+            # Exported from a scratch folder, the config would name that; `model info` should say what it is.
+            config = dataclasses.replace(config, source_model=f"{_source_name(source)}, tuned on your listening")
+            config.write(candidate_folder)
+            say("measuring the tuned model on your recent listening")
+            after = held_out_auc(Encoder(candidate_folder), episodes, outcomes, now, seed=seed)
+            if after is not None and after >= before + MIN_GAIN:
+                install_model(candidate_folder, installed)
+                return FineTuneResult(
+                    True, "ranks your recent listening better", before, after, len(pairs), device, config.model_id
+                )
+            return FineTuneResult(False, "not better than the installed model; kept it", before, after, len(pairs), device)
+        finally:
+            # Also on failure: a half-measured candidate must never be left where installs look.
+            shutil.rmtree(candidate_folder, ignore_errors=True)
+            shutil.rmtree(workspace, ignore_errors=True)
+
+
+def _train(
+    pairs: list[tuple[str, str]],
+    disliked: list[str],
+    source: Path,
+    device: str,
+    *,
+    epochs: int,
+    learning_rate: float,
+    batch_size: int,
+    max_length: int,
+    seed: int,
+    say: Callable[[str], None],
+) -> Any:
+    """The :func:`pooled_module` of ``source`` trained on ``pairs`` (see the module docstring), in eval mode."""
+    import torch
+
     from recommend.encoder import load_tokenizer
 
+    torch.manual_seed(seed)
+    module = pooled_module(load_encoder(source)).to(device)
+    module.train()
     tokenizer = load_tokenizer(source / "tokenizer.json", max_length)
     optimiser = torch.optim.AdamW(module.parameters(), lr=learning_rate)
     rng = random.Random(seed)
+    pairs = list(pairs)
 
     def encode(texts: list[str]) -> torch.Tensor:
         encodings = tokenizer.encode_batch(texts)
@@ -173,7 +229,6 @@ def fine_tune(
             target = torch.arange(len(batch), device=device)
         return torch.nn.functional.cross_entropy(SIMILARITY_SCALE * logits, target)
 
-    say(f"fine-tuning on {len(pairs)} pairs against {len(disliked)} dismissed episodes ({device})")
     for epoch in range(epochs):
         rng.shuffle(pairs)
         losses: list[float] = []
@@ -184,24 +239,18 @@ def fine_tune(
             optimiser.step()
             losses.append(float(loss.detach()))
         say(f"epoch {epoch + 1}/{epochs}: loss {sum(losses) / len(losses):.3f}")
-    module.eval()
-    workspace = Path(tempfile.mkdtemp(prefix="castwise-finetune-"))
-    candidate_folder = installed.parent / f".{installed.name}.candidate"
+    return module.eval()
+
+
+@contextmanager
+def _quiet_transformers() -> Iterator[None]:
+    """transformers' own progress bars (loading and saving weights) off: ``progress`` reports instead."""
+    from transformers.utils import logging as transformers_logging
+
+    enabled = transformers_logging.is_progress_bar_enabled()
+    transformers_logging.disable_progress_bar()
     try:
-        weights = workspace / "weights"
-        module.inner.to("cpu").save_pretrained(weights)
-        shutil.copyfile(source / "tokenizer.json", weights / "tokenizer.json")
-        say("re-exporting to ONNX")
-        config = export_model(
-            weights, candidate_folder, name=f"{installed.name}-personal", max_length=current.config.max_length
-        )
-        say("measuring the tuned model on your recent listening")
-        after = held_out_auc(Encoder(candidate_folder), episodes, outcomes, now, seed=seed)
-        if after is not None and after >= before + MIN_GAIN:
-            install_model(candidate_folder, installed)
-            return FineTuneResult(True, "ranks your recent listening better", before, after, len(pairs), device, config.model_id)
-        return FineTuneResult(False, "not better than the installed model; kept it", before, after, len(pairs), device)
+        yield
     finally:
-        # Also on failure: a half-measured candidate must never be left where installs look.
-        shutil.rmtree(candidate_folder, ignore_errors=True)
-        shutil.rmtree(workspace, ignore_errors=True)
+        if enabled:
+            transformers_logging.enable_progress_bar()

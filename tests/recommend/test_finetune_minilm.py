@@ -207,6 +207,7 @@ def test_tuning_minilm_learns_the_listeners_kind_of_episode(
     assert main(["model", "info", "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["model_id"] == config.model_id and info["usable"] is True
+    assert info["source_model"] == "sentence-transformers/all-MiniLM-L6-v2, tuned on your listening"
     assert not any(p.name.endswith(".candidate") for p in installed.parent.iterdir())
 
     # What the listener sees: among shows never heard, "For you" now leads with conversations.
