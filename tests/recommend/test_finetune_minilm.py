@@ -91,6 +91,9 @@ ROUNDUP = [
     "News: {news}. Also a short clip of {guest} on {life}.",
     "What happened this week, including that {news}; {guest}, known for {life}, reacts.",
 ]
+# Semantic search for a subject -> the show that covers it (new shows and heard ones).
+SUBJECT_SEARCHES = {"dinosaur fossils": "Deep Time", "bees and honey": "The Hive", "violin orchestra": "Strings",
+                    "astronaut in space": "Orbit", "Roman legions": "Roman Times", "volcano eruption": "Hot Rock"}
 # Both kinds run half an hour, so the length the listener finishes cannot tell them apart.
 MINUTES = 30
 
@@ -163,6 +166,15 @@ def _conversations_first(paths: Paths, folder: Path, conversations: set[int], ne
     return sum(item.episode_id in conversations for item in picks)
 
 
+def _search_finds_the_show(paths: Paths, folder: Path) -> dict[str, str]:
+    """Semantic search for the subject of each new show: query -> the show of the first hit."""
+    from recommend.model_store import load_encoder
+
+    with RecommenderService(open_library(paths), paths, load_encoder(folder), owns_library=True) as service:
+        service.refresh_index()
+        return {query: service.semantic_search(query, limit=1).items[0].podcast_title for query in SUBJECT_SEARCHES}
+
+
 def test_tuning_minilm_learns_the_listeners_kind_of_episode(
     minilm_model: Path, capsys: pytest.CaptureFixture[str], record_property: Callable[[str, object], None]
 ) -> None:
@@ -215,3 +227,5 @@ def test_tuning_minilm_learns_the_listeners_kind_of_episode(
     record_property("conversations_in_top8", {"shipped": base_first, "tuned": tuned_first})
     assert tuned_first > base_first
     assert tuned_first >= 7
+    # ... and it has not forgotten what words mean: searching a subject still finds its show.
+    assert _search_finds_the_show(paths, installed) == SUBJECT_SEARCHES
