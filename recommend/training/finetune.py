@@ -177,7 +177,10 @@ def fine_tune(
                 return FineTuneResult(
                     True, "ranks your recent listening better", before, after, len(pairs), device, config.model_id
                 )
-            return FineTuneResult(False, "not better than the installed model; kept it", before, after, len(pairs), device)
+            why = "not better than the installed model; kept it"
+            if after is not None and after > before:
+                why = f"only {after - before:.3f} AUC better, not worth re-indexing your episodes; kept the installed model"
+            return FineTuneResult(False, why, before, after, len(pairs), device)
         finally:
             # Also on failure: a half-measured candidate must never be left where installs look.
             shutil.rmtree(candidate_folder, ignore_errors=True)
