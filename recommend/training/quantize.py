@@ -31,6 +31,7 @@ as plain dynamic int8 (single-thread CPU time within ~2%).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -88,11 +89,21 @@ def quantize_int8(
     model = onnx.load(str(source))
     fp32_nodes = _take_outliers_apart(model, tokenize)
     onnx.save(model, str(prepared))
-    # MatMul only: the embedding Gathers stay fp32 (see the module docstring).
-    quantize_dynamic(
-        str(prepared), str(int8_path), weight_type=QuantType.QInt8, per_channel=True,
-        op_types_to_quantize=["MatMul"], nodes_to_exclude=fp32_nodes,
-    )
+    # MatMul only: the embedding Gathers stay fp32 (see the module docstring). onnxruntime advises
+    # its shape pre-processing on every call; that is for static quantisation of CNNs, not this.
+    root = logging.getLogger()
+    root.addFilter(_no_preprocessing_advice)
+    try:
+        quantize_dynamic(
+            str(prepared), str(int8_path), weight_type=QuantType.QInt8, per_channel=True,
+            op_types_to_quantize=["MatMul"], nodes_to_exclude=fp32_nodes,
+        )
+    finally:
+        root.removeFilter(_no_preprocessing_advice)
+
+
+def _no_preprocessing_advice(record: logging.LogRecord) -> bool:
+    return "pre-processing before quantization" not in record.getMessage()
 
 
 def _take_outliers_apart(model: Any, tokenize: Callable[[Sequence[str]], tuple[np.ndarray, np.ndarray]]) -> list[str]:
