@@ -32,8 +32,17 @@ class Started:
     application: Application
     instance: SingleInstance | None
     desktop: list[DesktopIntegration] = field(default_factory=list)
+    closed: bool = False
+
+    def settle(self) -> None:
+        """Once start-up has settled: see :func:`app.interpreter.settle_long_lived_objects`."""
+        from app.interpreter import settle_long_lived_objects
+
+        if not self.closed:
+            settle_long_lived_objects()
 
     def close(self) -> None:
+        self.closed = True
         for desktop in self.desktop:
             desktop.close()
         self.application.close()
@@ -57,8 +66,10 @@ def start(
 
     from app.bootstrap import build
     from app.desktop.single_instance import SingleInstance
+    from app.interpreter import SETTLE_DELAY_MS, prefer_responsiveness
     from library.paths import resolve_paths
 
+    prefer_responsiveness()
     paths = resolve_paths()
     instance = SingleInstance(paths.database, app)
     if not instance.claim():
@@ -73,6 +84,7 @@ def start(
     started = Started(application=application, instance=instance)
     window.show()
     window.load(refresh=refresh)
+    QTimer.singleShot(SETTLE_DELAY_MS, started.settle)
     if desktop:
         # The tray and MPRIS (QtDBus) are not part of the first frame: they follow once the
         # library is on screen (or after DESKTOP_DELAY_MS, should reading it take longer).

@@ -83,6 +83,12 @@ def main(argv: list[str] | None = None) -> int:
     page = window.library_page
     rows = application.services.catalog.episodes(None)
     page.episode_model.set_rows(rows)
+    # As app.gui.start does: a short GIL switch interval, and the start-up objects (these rows
+    # included) frozen out of the garbage collector once settled.
+    from app.interpreter import prefer_responsiveness, settle_long_lived_objects
+
+    prefer_responsiveness()
+    settle_long_lived_objects()
     indexing = application.services.indexing
     assert indexing is not None
     settle = time.perf_counter() + 1.0

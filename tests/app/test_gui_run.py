@@ -53,3 +53,33 @@ def test_start_shows_the_window_first_then_adds_the_tray(qtbot) -> None:
         assert started.desktop[0].tray.menu.actions()
     finally:
         started.close()
+
+
+def test_start_keeps_the_window_responsive_to_python_work_on_other_threads(qtbot) -> None:
+    """A short GIL switch interval from the start, and once start-up settles, its long-lived
+    objects are out of the garbage collector's full passes (see app.interpreter)."""
+    import gc
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui import start
+    from app.interpreter import SWITCH_INTERVAL_S
+    from player.null_engine import NullEngine
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.005)  # CPython's default
+    gc.unfreeze()
+    started = start(QApplication.instance(), engine=NullEngine(), log_to_file=False,  # type: ignore[arg-type]
+                    refresh=False, desktop=False)
+    assert started is not None
+    try:
+        assert sys.getswitchinterval() == SWITCH_INTERVAL_S
+        assert gc.get_freeze_count() == 0  # not before the window is up and filled
+        qtbot.waitUntil(lambda: gc.get_freeze_count() > 0, timeout=10_000)
+        # The window's own objects are among the frozen: full passes no longer scan them.
+        assert started.application.window not in gc.get_objects()
+    finally:
+        started.close()
+        gc.unfreeze()
+        sys.setswitchinterval(interval)
