@@ -13,7 +13,7 @@ Two costs land on the GUI thread otherwise:
   collector's view (:func:`gc.freeze`); they are still freed by reference counting when replaced.
 
 Measured by ``python -m benchmarks.indexing`` (the window scrolling a 100k-episode list while the
-recommender reads and embeds the library): the worst frame gap fell from ~300 ms to ~50 ms.
+recommender reads and embeds the library): the worst frame gap fell from 270-350 ms to 55-95 ms.
 """
 
 from __future__ import annotations
