@@ -3,14 +3,27 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def interpreter_as_it_was() -> Iterator[None]:
+    """``start`` tunes the whole interpreter (see app.interpreter): the tests after these get it back."""
+    interval = sys.getswitchinterval()
+    yield
+    gc.unfreeze()
+    sys.setswitchinterval(interval)
 
 
 def test_demo_process_starts_and_closes_cleanly_on_sigterm(tmp_path: Path) -> None:
@@ -58,16 +71,12 @@ def test_start_shows_the_window_first_then_adds_the_tray(qtbot) -> None:
 def test_start_keeps_the_window_responsive_to_python_work_on_other_threads(qtbot) -> None:
     """A short GIL switch interval from the start, and once start-up settles, its long-lived
     objects are out of the garbage collector's full passes (see app.interpreter)."""
-    import gc
-    import sys
-
     from PySide6.QtWidgets import QApplication
 
     from app.gui import start
     from app.interpreter import SWITCH_INTERVAL_S
     from player.null_engine import NullEngine
 
-    interval = sys.getswitchinterval()
     sys.setswitchinterval(0.005)  # CPython's default
     gc.unfreeze()
     started = start(QApplication.instance(), engine=NullEngine(), log_to_file=False,  # type: ignore[arg-type]
@@ -81,5 +90,3 @@ def test_start_keeps_the_window_responsive_to_python_work_on_other_threads(qtbot
         assert started.application.window not in gc.get_objects()
     finally:
         started.close()
-        gc.unfreeze()
-        sys.setswitchinterval(interval)
