@@ -162,6 +162,8 @@ def _recommend(args: argparse.Namespace) -> int:
         return 0
     if result.notice:
         print(result.notice, file=sys.stderr)
+    if args.explain and result.engine:
+        print(result.engine, file=sys.stderr)
     if not result.items:
         print("nothing to recommend yet: subscribe to a few podcasts and listen a while")
     for rank, item in enumerate(result.items, 1):

@@ -132,6 +132,9 @@ def test_recommend_command_profile_export_and_forget(library_ids: dict[str, int]
     assert main(["recommend", "--limit", "4", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert listed["mode"] == "model" and len(listed["items"]) == 4
+    assert "on this computer (CPU, int8 model)" in listed["engine"]
+    assert main(["recommend", "--limit", "2", "--explain"]) == 0
+    assert "on this computer (CPU, int8 model)" in capsys.readouterr().err
     assert main(["recommend", "--profile", "--json"]) == 0
     profile = json.loads(capsys.readouterr().out)
     assert profile["episodes"] == 13 and profile["events"] == 26 and profile["interests"]
