@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from library.db.models import Episode, ListeningEvent, PlaybackState, Podcast
+from library.db.models import Episode, EpisodeTranscript, ListeningEvent, PlaybackState, Podcast
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
@@ -30,7 +30,8 @@ class EpisodeInfo:
     podcast_title: str
     title: str
     text: str
-    """What gets embedded: podcast title, episode title, plain-text description."""
+    """What gets embedded: podcast title, episode title, plain-text description, then the
+    transcript's beginning when there is one."""
     published: datetime | None
     duration_ms: int | None
     played: bool
@@ -55,9 +56,14 @@ def plain_text(value: str | None) -> str:
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", value))).strip()
 
 
-def episode_text(podcast_title: str, title: str, description: str | None) -> str:
-    """The text embedded for an episode (stable for unchanged data, so its hash is a cache key)."""
+def episode_text(podcast_title: str, title: str, description: str | None, transcript: str | None = None) -> str:
+    """The text embedded for an episode (stable for unchanged data, so its hash is a cache key).
+
+    The transcript follows the description: an episode whose notes say little is still embedded
+    by what is said in it (a short description leaves the encoder's tokens to the transcript)."""
     text = f"{podcast_title}: {title}. {plain_text(description)}".strip()
+    if transcript and transcript.strip():
+        text = f"{text} {_SPACE.sub(' ', transcript[:MAX_TEXT_CHARACTERS]).strip()}"
     return text[:MAX_TEXT_CHARACTERS]
 
 
@@ -67,15 +73,18 @@ def load_episodes(session: Session) -> list[EpisodeInfo]:
         select(
             Episode.id, Episode.podcast_id, Podcast.title, Episode.title, Episode.description,
             Episode.published, Episode.duration_ms, PlaybackState.played, PlaybackState.position_ms,
+            # Only the beginning of a transcript can be embedded: long ones are not read whole.
+            func.substr(EpisodeTranscript.text, 1, MAX_TEXT_CHARACTERS),
         )
         .join(Podcast, Podcast.id == Episode.podcast_id)
         .outerjoin(PlaybackState, PlaybackState.episode_id == Episode.id)
+        .outerjoin(EpisodeTranscript, EpisodeTranscript.episode_id == Episode.id)
         .order_by(Episode.id)
     )
     return [
         EpisodeInfo(
             id=row[0], podcast_id=row[1], podcast_title=row[2] or "", title=row[3] or "",
-            text=episode_text(row[2] or "", row[3] or "", row[4]), published=row[5], duration_ms=row[6],
+            text=episode_text(row[2] or "", row[3] or "", row[4], row[9]), published=row[5], duration_ms=row[6],
             played=bool(row[7]), position_ms=int(row[8] or 0),
         )
         for row in session.execute(query)

@@ -240,3 +240,25 @@ def test_recommend_profile_reads_plainly(library_ids: dict[str, int], minilm_mod
     assert "show Laugh Track: finished 100% of 3 started" in out
     assert "show Crypto Daily: finished 0% of 2 started" in out
     assert "episodes you finish run about" in out and "interest (" in out
+
+
+def test_an_episode_with_bland_notes_is_found_by_what_its_transcript_says(library_ids: dict[str, int],
+                                                                           minilm_encoder) -> None:  # type: ignore[no-untyped-def]
+    from library.db.models import EpisodeTranscript
+
+    paths = resolve_paths()
+    with open_library(paths) as library, library.transaction() as session:
+        podcast_id = session.get(Episode, library_ids["Improv night"]).podcast_id
+        for number in (41, 42):
+            session.add(Episode(podcast_id=podcast_id, title=f"Episode {number}", guid=f"bland-{number}",
+                                description="<p>Another week, another show. Thanks for listening!</p>"))
+        session.flush()
+        sourdough = session.query(Episode).filter_by(guid="bland-42").one()
+        session.add(EpisodeTranscript(episode_id=sourdough.id, text=(
+            "Today we bake. Feed your starter the night before, mix the flour and water, let the dough "
+            "rest, fold it every half hour, shape the loaf and bake it in a hot covered pot. ") * 40))
+    with RecommenderService(open_library(paths), paths, minilm_encoder, owns_library=True) as service:
+        service.refresh_index()
+        hits = [item.title for item in service.semantic_search("how to bake bread at home", limit=10).items]
+    assert "Episode 42" in hits[:3], hits  # found by its transcript: its notes say nothing
+    assert "Episode 41" not in hits[:3], hits
