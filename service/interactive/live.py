@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from protocol.interactive import POLL_TALLY, PollTally
 from service.db import utcnow
-from service.interactive.models import BallotChoice, Interaction, InteractionEvent, PollBallot
+from service.interactive.models import Interaction, InteractionEvent, PollCount
 from service.interactive.retention import PRUNE_INTERVAL_S, Retention, prune_now, replay_horizon
 
 log = logging.getLogger("castwise.service.live")
@@ -83,11 +83,13 @@ def append_event(db: Session, *, episode_id: int, name: str, subject_id: int | N
 
 
 def poll_tally(db: Session, poll: Interaction) -> PollTally:
-    """Count the ballots of ``poll`` now (what voters and the creator may see)."""
-    counts = {str(option_id): count for option_id, count in db.execute(
-        select(BallotChoice.option_id, func.count()).where(BallotChoice.poll_id == poll.id)
-        .group_by(BallotChoice.option_id))}
-    total = db.scalar(select(func.count()).select_from(PollBallot).where(PollBallot.poll_id == poll.id)) or 0
+    """The tally of ``poll`` now (what voters and the creator may see): its running counts, which
+    the database keeps with every ballot (see :class:`PollCount`), so this reads a few rows
+    however many listeners voted."""
+    rows = db.execute(select(PollCount.option_id, PollCount.votes).where(PollCount.poll_id == poll.id)
+                      .order_by(PollCount.option_id)).all()
+    counts = {str(option_id): votes for option_id, votes in rows if option_id and votes}
+    total = next((votes for option_id, votes in rows if option_id == 0), 0)
     return PollTally(poll_id=poll.id, episode_id=poll.episode_id, total=total, counts=counts,
                      is_open=is_open(poll))
 

@@ -6,7 +6,8 @@ Invariants held by the database, not by code paths:
 - one ballot per listener per poll (``uq_poll_ballots_poll_user``);
 - one report per listener per interaction;
 - one stored response per account and ``Idempotency-Key`` (concurrent retries collide here);
-- event ids increase in commit order (writers serialize on a lock, see ``service.interactive.live``).
+- event ids increase in commit order (writers serialize on a lock, see ``service.interactive.live``);
+- a poll's counts in ``poll_counts`` always equal its ballots and choices (database triggers).
 """
 
 from __future__ import annotations
@@ -101,6 +102,22 @@ class BallotChoice(Base):
     ballot_id: Mapped[int] = mapped_column(ForeignKey("poll_ballots.id", ondelete="CASCADE"), primary_key=True)
     option_id: Mapped[int] = mapped_column(ForeignKey("poll_options.id", ondelete="CASCADE"), primary_key=True)
     poll_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"))
+
+
+class PollCount(Base):
+    """A poll's running tally, kept by the database itself: triggers on ``poll_ballots`` and
+    ``ballot_choices`` add every ballot and choice as it is inserted and take it back when it is
+    deleted (a listener's account erased, an option removed), whatever the code path. Row
+    ``option_id = 0`` counts ballots; the others count each option's choices. A tally is then a
+    read of a few rows, however many listeners voted. The triggers live in migration
+    ``0103_poll_counts`` (SQLite: one per row; PostgreSQL: one per statement, over the rows it
+    changed)."""
+
+    __tablename__ = "poll_counts"
+
+    poll_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True)
+    option_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    votes: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), default=0)
 
 
 class InteractionReport(Base):
