@@ -200,8 +200,14 @@ def update_moderation(interactive_episode_id: ObjectId, request: Request, contex
 
 @router.post("/interactions/{interaction_id}/moderation")
 def moderate(interaction_id: ObjectId, request: Request, context: ContextDep, db: SessionDep, csrf: Csrf,
-             action: Annotated[str, Form(max_length=10)]) -> Response:
+             action: Annotated[str, Form(max_length=10)],
+             episode: Annotated[int | None, Form(ge=1, le=2**31 - 1)] = None) -> Response:
     auth = require(request, context, db, csrf=csrf)
+    if episode is not None and db.get(Interaction, interaction_id) is None:
+        # Its author deleted it while the page was open: say so on the page the creator was on.
+        return episode_page(own_episode(db, auth.user, episode).id, request, context, db,
+                            error="That comment is no longer there: its author deleted it.",
+                            status_code=status.HTTP_404_NOT_FOUND)
     item = interaction_or_404(db, interaction_id, "comment", "answer")
     episode = own_episode(db, auth.user, item.episode_id)
     if action not in ("approve", "reject", "hide", "unhide", "pin", "unpin"):

@@ -1,6 +1,7 @@
 """The creator pages in a real headless Chromium (Debian's, driven by Playwright): open an episode,
 schedule a poll and a question on its timeline, watch a listener's vote arrive live, moderate a
-comment (shown escaped), pin a consented answer, and read the engagement figures."""
+comment (shown escaped), pin a consented answer, read the engagement figures, and see comments
+edited or deleted by their authors change on the open page."""
 
 from __future__ import annotations
 
@@ -132,3 +133,66 @@ def test_bad_poll_forms_are_explained(browser: Any, client: TestClient, live_ser
     page.click("#create-poll")
     assert "past the end" in page.locator("#error").inner_text()
     assert page.locator(".poll").count() == 0
+
+
+def _creator_page(browser: Any, client: TestClient, live_server: LiveServer,
+                  http_server: LocalHTTPServer) -> tuple[Any, Any, int]:
+    """A creator signed in on the page of a new interactive episode; the page, the creator, its id."""
+    creator = sign_up(client, "creator")
+    _claim, show_id = claim_show(client, http_server, creator, title="Night Owls")
+    episode = client.post(f"/api/v1/shows/{show_id}/interactive-episodes", headers=creator.headers,
+                          json={"guid": "g", "title": "E", "duration_ms": 600_000}).json()
+    page = browser.new_context(base_url=live_server.url).new_page()
+    page.goto("/signin")
+    page.fill("#login", "creator")
+    page.fill("#password", creator.password)
+    page.click("#submit")
+    page.wait_for_url("**/purchases")
+    page.goto(f"/creator/interactive/{episode['id']}")
+    return page, creator, int(episode["id"])
+
+
+def test_comments_edited_or_deleted_by_their_authors_change_on_the_open_page(
+        browser: Any, client: TestClient, live_server: LiveServer, http_server: LocalHTTPServer) -> None:
+    page, _creator, episode_id = _creator_page(browser, client, live_server, http_server)
+    listener = sign_up(client, "listener")
+    posted = [client.post(f"/api/v1/interactive-episodes/{episode_id}/comments", headers=listener.headers,
+                          json={"text": text, "at_ms": 30_000}).json() for text in ("First take", "Second take")]
+    reply = client.post(f"/api/v1/interactive-episodes/{episode_id}/comments", headers=listener.headers,
+                        json={"text": "Replying to myself", "at_ms": 30_000, "parent_id": posted[1]["id"]}).json()
+    page.reload()
+    assert page.locator("#comments .comment").count() == 3
+
+    edited = client.patch(f"/api/v1/interactions/{posted[0]['id']}", headers=listener.headers,
+                          json={"text": "First take, <i>revised</i>"})
+    assert edited.status_code == 200, edited.text
+    page.wait_for_function(f"document.querySelector('#comment-{posted[0]['id']} .comment-text')"
+                           f".textContent === 'First take, <i>revised</i>'")  # as text, not markup
+    assert page.locator("#comments i").count() == 0
+
+    assert client.delete(f"/api/v1/interactions/{posted[1]['id']}", headers=listener.headers).status_code == 200
+    page.wait_for_selector(f"#comment-{posted[1]['id']}", state="detached")
+    assert page.locator(f"#comment-{reply['id']}").count() == 0  # its reply went with it
+    assert page.locator("#comments .comment").count() == 1
+
+
+def test_moderating_a_comment_its_author_deleted_says_so(
+        browser: Any, client: TestClient, live_server: LiveServer, http_server: LocalHTTPServer) -> None:
+    page, creator, episode_id = _creator_page(browser, client, live_server, http_server)
+    page.select_option("#approval", "all")
+    page.click("#save-moderation")
+    page.wait_for_selector("#queue-empty")
+    listener = sign_up(client, "listener")
+    held = [client.post(f"/api/v1/interactive-episodes/{episode_id}/comments", headers=listener.headers,
+                        json={"text": text, "at_ms": 30_000}).json() for text in ("Keep me", "Never mind")]
+    page.reload()
+    assert page.locator("#queue .queued").count() == 2
+
+    assert client.delete(f"/api/v1/interactions/{held[1]['id']}", headers=listener.headers).status_code == 200
+    page.locator(f"#comment-{held[1]['id']} button.approve").click()
+    assert "its author deleted it" in page.locator("#error").inner_text()
+    assert page.locator("#queue .queued").count() == 1  # the page shows what is left
+    page.locator(f"#comment-{held[0]['id']} button.approve").click()
+    page.wait_for_selector(f"#comments #comment-{held[0]['id']}")
+    listed = client.get(f"/api/v1/interactive-episodes/{episode_id}/comments").json()
+    assert [item["text"] for item in listed] == ["Keep me"] and creator.headers
