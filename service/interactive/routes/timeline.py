@@ -9,7 +9,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
 
 from protocol.interactions_document import (
     MEDIA_TYPE,
@@ -66,7 +67,7 @@ def engagement(interactive_episode_id: ObjectId, user: CurrentUser, db: SessionD
     """The creator's figures: votes, answers and comments in total and per hour (UTC)."""
     episode = own_episode(db, user, interactive_episode_id)
     polls = select(Interaction.id).where(Interaction.episode_id == episode.id, Interaction.kind == "poll")
-    votes = list(db.scalars(select(PollBallot.created_at).where(PollBallot.poll_id.in_(polls))))
+    votes = _votes_per_hour(db, polls)
     items = db.execute(select(Interaction.kind, Interaction.visibility, Interaction.created_at)
                        .where(Interaction.episode_id == episode.id,
                               Interaction.kind.in_(("answer", "comment")))).all()
@@ -74,17 +75,28 @@ def engagement(interactive_episode_id: ObjectId, user: CurrentUser, db: SessionD
         Interaction, Interaction.id == InteractionReport.interaction_id).where(
         Interaction.episode_id == episode.id)) or 0
     per_hour: dict[datetime, Counter[str]] = {}
-    for at in votes:
-        per_hour.setdefault(_hour(at), Counter())["votes"] += 1
+    for hour, count in votes:
+        per_hour.setdefault(hour, Counter())["votes"] += count
     for kind, _visibility, at in items:
         per_hour.setdefault(_hour(at), Counter())[kind + "s"] += 1
     return EngagementPublic(
-        episode_id=episode.id, votes=len(votes), answers=sum(1 for kind, _, _ in items if kind == "answer"),
+        episode_id=episode.id, votes=sum(count for _hour, count in votes), answers=sum(1 for kind, _, _ in items if kind == "answer"),
         comments=sum(1 for kind, _, _ in items if kind == "comment"),
         pending=sum(1 for kind, visibility, _ in items if kind == "comment" and visibility == "pending"),
         reports=reports,
         per_hour=[EngagementPoint(hour=hour, votes=count["votes"], answers=count["answers"],
                                   comments=count["comments"]) for hour, count in sorted(per_hour.items())])
+
+
+def _votes_per_hour(db: Session, polls: Select[Any]) -> list[tuple[datetime, int]]:
+    """Ballots on ``polls`` per hour (UTC), counted by the database: a poll may have millions."""
+    if db.get_bind().dialect.name == "postgresql":
+        hour: Any = func.date_trunc("hour", func.timezone("UTC", PollBallot.created_at))
+    else:  # SQLite keeps UTC times as text
+        hour = func.strftime("%Y-%m-%d %H:00:00", PollBallot.created_at)
+    rows = db.execute(select(hour, func.count()).where(PollBallot.poll_id.in_(polls)).group_by(hour)).all()
+    return [((datetime.fromisoformat(at) if isinstance(at, str) else at).replace(tzinfo=UTC), count)
+            for at, count in rows]
 
 
 def _hour(at: datetime) -> datetime:

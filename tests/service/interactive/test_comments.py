@@ -200,6 +200,44 @@ def test_engagement_counts_what_listeners_did(client: TestClient, world: World) 
                       headers=world.alice.headers).status_code == 404
 
 
+def test_engagement_counts_votes_in_the_hour_they_were_cast(client: TestClient, world: World,
+                                                            context: ServiceContext) -> None:
+    """Votes are counted per UTC hour by the database, whatever the database's own time zone."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    from tests.service.interactive.world import seed_listeners
+
+    poll = world.poll(client)
+    voters = seed_listeners(context, 5)
+    for headers in voters:
+        assert client.post(f"/api/v1/polls/{poll['id']}/votes", headers=headers,
+                           json={"option_ids": [poll["options"][0]["id"]]}).status_code == 201
+    cast = [datetime(2026, 3, 1, 9, 59, 59, tzinfo=UTC), datetime(2026, 3, 1, 10, 0, 0, tzinfo=UTC),
+            datetime(2026, 3, 1, 10, 30, tzinfo=UTC), datetime(2026, 3, 1, 10, 59, 59, 999000, tzinfo=UTC),
+            datetime(2026, 3, 2, 0, 15, tzinfo=UTC)]
+    with context.engine.begin() as connection:
+        ids = connection.execute(text("SELECT id FROM poll_ballots WHERE poll_id = :p ORDER BY id"),
+                                 {"p": poll["id"]}).scalars().all()
+        if context.engine.dialect.name == "postgresql":  # hours that are not UTC's: a half-hour zone
+            connection.execute(text("SELECT set_config('timezone', 'Asia/Kolkata', false)"))
+        for ballot, at in zip(ids, cast, strict=True):
+            connection.execute(text("UPDATE poll_ballots SET created_at = :at WHERE id = :id"),
+                               {"at": at if context.engine.dialect.name == "postgresql"
+                                else at.strftime("%Y-%m-%d %H:%M:%S.%f"), "id": ballot})
+    if context.engine.dialect.name == "postgresql":
+        with context.engine.begin() as connection:
+            name = connection.execute(text("SELECT current_database()")).scalar_one()
+            connection.execute(text(f"ALTER DATABASE {name} SET timezone TO 'Asia/Kolkata'"))
+        context.engine.dispose()  # new connections take the zone
+    body = client.get(f"/api/v1/interactive-episodes/{world.episode_id}/engagement",
+                      headers=world.creator.headers).json()
+    assert body["votes"] == 5
+    assert [(point["hour"], point["votes"]) for point in body["per_hour"] if point["votes"]] == [
+        ("2026-03-01T09:00:00Z", 1), ("2026-03-01T10:00:00Z", 3), ("2026-03-02T00:00:00Z", 1)]
+
+
 def test_a_deleted_listener_leaves_no_interactions_behind(client: TestClient, world: World, app: FastAPI,
                                                          context: ServiceContext) -> None:
     from tests.service.rows import rows_owned_by
