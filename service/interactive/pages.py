@@ -209,7 +209,7 @@ def moderate(interaction_id: ObjectId, request: Request, context: ContextDep, db
                             error="That comment is no longer there: its author deleted it.",
                             status_code=status.HTTP_404_NOT_FOUND)
     item = interaction_or_404(db, interaction_id, "comment", "answer")
-    episode = own_episode(db, auth.user, item.episode_id)
+    owned = own_episode(db, auth.user, item.episode_id)
     if action not in ("approve", "reject", "hide", "unhide", "pin", "unpin"):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "unknown moderation action")
     from service.interactive.routes.comments import moderate as moderate_api
@@ -217,8 +217,8 @@ def moderate(interaction_id: ObjectId, request: Request, context: ContextDep, db
     response = _call_api(moderate_api, item.id, ModerationCreate(action=action), auth.user, db,  # type: ignore[arg-type]
                          request)
     if response.status_code >= 400:
-        return episode_page(episode.id, request, context, db, error=_detail(response), status_code=response.status_code)
-    return redirect(f"/creator/interactive/{episode.id}")
+        return episode_page(owned.id, request, context, db, error=_detail(response), status_code=response.status_code)
+    return redirect(f"/creator/interactive/{owned.id}")
 
 
 @router.post("/polls/{poll_id}/close")
