@@ -24,7 +24,8 @@ CPU per counted vote is reported for the service's processes, PostgreSQL, the lo
 the listeners' client: figures that mean something even when other work shares the machine.
 ``votes_per_transaction`` shows how the service batched. Checks: counted ballots == acknowledged
 votes (``lost``, ``duplicated``), and each listener's last ``poll.tally`` equals the database's
-count (``listeners_correct``). Last line: ``{"votes_per_s", "p50_ms", "p99_ms", "lost",
+count (``listeners_correct``). ``tally_ms``: one tally of the poll once every vote is in, as the
+service takes it (running counts), beside ``recount_ms``, counting its ballots (medians). Last line: ``{"votes_per_s", "p50_ms", "p99_ms", "lost",
 "duplicated", "listeners_correct", ...}``.
 """
 
@@ -35,6 +36,7 @@ import json
 import multiprocessing
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -172,6 +174,31 @@ def _commits(engine: Any) -> int:
             "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) or 0)
 
 
+def _tally_costs(engine: Any, poll_id: int, rounds: int = 31) -> tuple[float, float]:
+    """Median milliseconds of one tally of the benchmark's poll as the service takes it (its
+    running counts) and, for reference, by counting its ballots and choices."""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from service.interactive.live import poll_tally
+    from service.interactive.models import BallotChoice, Interaction, PollBallot
+
+    def recount(db: Session) -> None:
+        dict(db.execute(select(BallotChoice.option_id, func.count()).where(BallotChoice.poll_id == poll_id)
+                        .group_by(BallotChoice.option_id)).all())
+        db.scalar(select(func.count()).select_from(PollBallot).where(PollBallot.poll_id == poll_id))
+
+    timings: dict[str, list[float]] = {"tally": [], "recount": []}
+    with Session(engine) as db:
+        poll = db.get(Interaction, poll_id)
+        for _ in range(rounds):
+            for name, step in (("tally", lambda: poll_tally(db, poll)), ("recount", lambda: recount(db))):
+                started = time.perf_counter()
+                step()
+                timings[name].append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings["tally"]), statistics.median(timings["recount"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--voters", type=int, default=20_000)
@@ -241,6 +268,7 @@ def main() -> None:
                 ballots = connection.scalar(select(func.count()).select_from(PollBallot)) or 0
                 counts = {str(option): count for option, count in connection.execute(
                     select(BallotChoice.option_id, func.count()).group_by(BallotChoice.option_id))}
+            tally_ms, recount_ms = _tally_costs(engine, plan["poll_id"])
             engine.dispose()
             expected = {"total": ballots, "counts": counts}
             time.sleep(3)  # the last coalesced tally follows within a fraction of a second
@@ -280,6 +308,8 @@ def main() -> None:
         "load_cpu_ms_per_vote": round(cpu["load"] * 1000 / votes, 3),
         "listener_client_cpu_ms_per_vote": round(cpu["listeners"] * 1000 / votes, 3),
         "votes_per_transaction": round(votes / max(1, commits), 1),
+        "tally_ms": round(tally_ms, 2),
+        "recount_ms": round(recount_ms, 2),
         "workers": args.workers,
         "concurrency": args.concurrency,
         "offered_per_s": args.rate or None,

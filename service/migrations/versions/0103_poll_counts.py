@@ -15,6 +15,10 @@ kept by the database on every insert and delete of a ballot or a choice, cascade
   (poll, option) order, so two batches never deadlock on them.
 - SQLite: one trigger per row (SQLite has no statement triggers).
 
+Measured with ``python -m benchmarks.votes`` (20,000 votes on one poll, PostgreSQL): a tally takes
+1.5-2.1 ms instead of 10-13 ms, and stays there as votes accumulate; the triggers cost about
+0.05 ms of PostgreSQL CPU per vote (0.38-0.39 -> 0.43-0.44 ms), at the same 1,490 votes/s.
+
 Existing ballots are counted once here, with writers held off (PostgreSQL: ``SHARE`` locks on
 both tables until the migration commits).
 
