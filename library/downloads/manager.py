@@ -41,12 +41,6 @@ log = logging.getLogger(__name__)
 USER_AGENT = "Castwise/0.1 (podcast player)"
 
 
-_WAKE_S = 0.25
-"""Longest uninterrupted sleep of a waiting thread. A Ctrl-C that the kernel hands to a worker
-thread does not wake the main thread from a lock wait; coming back this often, the main thread
-runs Python's handler (``KeyboardInterrupt``) within a quarter of a second all the same."""
-
-
 @dataclass(frozen=True)
 class RetryPolicy:
     """How hard to try. Delays in seconds."""
@@ -121,8 +115,8 @@ class DownloadHandle:
         deadline = None if timeout_s is None else time.monotonic() + timeout_s
         with self._settled:
             while self.state in (DownloadState.QUEUED, DownloadState.RUNNING) or self._announced < self._changes:
-                remaining = _WAKE_S if deadline is None else min(_WAKE_S, deadline - time.monotonic())
-                if remaining <= 0:
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
                     break
                 self._settled.wait(remaining)
             return self.state

@@ -108,8 +108,7 @@ def test_failures_and_unknown_episodes_are_one_clear_line(http_server: LocalHTTP
 
 
 def test_ctrl_c_pauses_and_the_next_run_continues(http_server: LocalHTTPServer) -> None:
-    # 12 s at the dripped rate: time enough for the interrupt on a busy machine.
-    episodes = add_show(http_server, "Slow", [("Long", 1_200_000)])
+    episodes = add_show(http_server, "Slow", [("Long", 400_000)])
     episode_id, body = episodes["Long"]
     http_server.add("/Slow/Long.mp3", Resource(body=body, content_type="audio/mpeg", drip_bytes_per_s=100_000))
     partial = resolve_paths().downloads / "Slow" / "Long.mp3.part"
