@@ -107,6 +107,13 @@ def test_failures_and_unknown_episodes_are_one_clear_line(http_server: LocalHTTP
     assert usage.returncode == 2 and "give EPISODE ids, --new or --clean-up" in usage.stderr
 
 
+def _interruptible() -> None:
+    """Ctrl+C reaches the command as it would from a terminal. A shell that starts the suite in
+    the background (``cmd &``) makes everything it starts ignore SIGINT, and Python then leaves it
+    ignored; a listener's terminal never does that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_pauses_and_the_next_run_continues(http_server: LocalHTTPServer) -> None:
     episodes = add_show(http_server, "Slow", [("Long", 400_000)])
     episode_id, body = episodes["Long"]
@@ -114,7 +121,8 @@ def test_ctrl_c_pauses_and_the_next_run_continues(http_server: LocalHTTPServer) 
     partial = resolve_paths().downloads / "Slow" / "Long.mp3.part"
 
     process = subprocess.Popen([sys.executable, "-m", "app.cli.main", "download", str(episode_id)], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ),
+                               preexec_fn=_interruptible)
     try:
         deadline = time.monotonic() + 60
         while not (partial.exists() and partial.stat().st_size >= 50_000):
