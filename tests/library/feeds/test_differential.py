@@ -10,6 +10,10 @@ is checked against an independent parser, not against itself.
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from library.errors import FeedParseError
@@ -55,39 +59,54 @@ def _extensions(episode: ParsedEpisode) -> tuple[object, ...]:
     )
 
 
+@dataclass(frozen=True)
+class Compared:
+    """One feed compared: whether the fast path took it, how its episodes differ from
+    feedparser's (None: they agree) and what else disagreed."""
+
+    relative: str
+    taken: bool
+    difference: str | None = None
+    problems: tuple[str, ...] = ()
+
+
+def compare(corpus: Path, relative: str) -> Compared:
+    data = (corpus / relative).read_bytes()
+    try:
+        fast = parse_feed_fast(data, FEED_URL)
+    except FeedParseError as error:  # entity refusals, tested in test_safe_xml
+        return Compared(relative, False, problems=() if "entit" in error.message else (error.message,))
+    if fast is None:
+        return Compared(relative, False)
+    reference = parse_feed_tolerant(data, FEED_URL, extensions=False)
+    # feedparser alone does not know podcast:liveItem: compare the ordinary items with it,
+    # and the live items with the extension pass of the fallback below.
+    regular = ParsedFeed(fast.podcast, [episode for episode in fast.episodes if episode.live_status is None])
+    ours, theirs = _episodes(regular), _episodes(reference)
+    difference = None
+    if ours != theirs:
+        first = next((pair for pair in zip(ours, theirs, strict=False) if pair[0] != pair[1]), None)
+        difference = f"{len(ours)} vs {len(theirs)} episodes; first difference {first}"
+    # The fallback a listener gets if the fast path ever fails agrees on everything it reads
+    # with the extension pass too (durations, numbers, chapters, transcripts, people...).
+    fallback = parse_feed_tolerant(data, FEED_URL)
+    problems = []
+    if _live(fallback) != _live(fast):
+        problems.append("live items differ")
+    if relative not in DELIBERATE and [_extensions(e) for e in fallback.episodes] != [
+            _extensions(e) for e in fast.episodes]:
+        problems.append("extensions differ")
+    return Compared(relative, True, difference, tuple(problems))
+
+
 def test_fast_path_and_feedparser_give_the_same_episodes(corpus: Path) -> None:
     well_formed = [row["path"] for row in feed_rows() if row["xml_wellformed"] == "True"]
-    taken = 0
-    differences: dict[str, str] = {}
-    for relative in well_formed:
-        data = (corpus / relative).read_bytes()
-        try:
-            fast = parse_feed_fast(data, FEED_URL)
-        except FeedParseError as error:  # entity refusals, tested in test_safe_xml
-            assert "entit" in error.message, relative
-            continue
-        if fast is None:
-            continue
-        taken += 1
-        reference = parse_feed_tolerant(data, FEED_URL, extensions=False)
-        # feedparser alone does not know podcast:liveItem: compare the ordinary items with it,
-        # and the live items with the extension pass of the fallback below.
-        regular = ParsedFeed(
-            fast.podcast, [episode for episode in fast.episodes if episode.live_status is None]
-        )
-        ours, theirs = _episodes(regular), _episodes(reference)
-        if ours != theirs:
-            first = next((pair for pair in zip(ours, theirs, strict=False) if pair[0] != pair[1]), None)
-            differences[relative] = f"{len(ours)} vs {len(theirs)} episodes; first difference {first}"
-        # The fallback a listener gets if the fast path ever fails agrees on everything it reads
-        # with the extension pass too (durations, numbers, chapters, transcripts, people...).
-        fallback = parse_feed_tolerant(data, FEED_URL)
-        assert _live(fallback) == _live(fast), relative
-        if relative not in DELIBERATE:
-            assert [_extensions(episode) for episode in fallback.episodes] == [
-                _extensions(episode) for episode in fast.episodes
-            ], relative
-    assert taken >= 400, "the fast path should take most of the corpus' RSS 2.0 feeds"
+    # Both cores: the suite runs one test at a time, and feedparser is the slow half.
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        results = list(pool.map(partial(compare, corpus), well_formed, chunksize=16))
+    assert [(r.relative, r.problems) for r in results if r.problems] == []
+    differences = {r.relative: r.difference for r in results if r.difference is not None}
+    assert sum(r.taken for r in results) >= 400, "the fast path should take most of the corpus' RSS 2.0 feeds"
     assert {path: why for path, why in differences.items() if path not in DELIBERATE} == {}
     assert sorted(set(DELIBERATE) - set(differences)) == [], "no longer differs: remove from DELIBERATE"
 
