@@ -47,6 +47,8 @@ class EventInfo:
     from_ms: int | None
     to_ms: int | None
     at: datetime
+    id: int = 0
+    """The listening event's row id (0 for events made up outside the library)."""
 
 
 def plain_text(value: str | None) -> str:
@@ -91,13 +93,15 @@ def load_episodes(session: Session) -> list[EpisodeInfo]:
     ]
 
 
-def load_events(session: Session) -> list[EventInfo]:
-    """All listening events, oldest first."""
+def load_events(session: Session, *, after_id: int | None = None) -> list[EventInfo]:
+    """All listening events (or those with a row id above ``after_id``), oldest first."""
     query = select(
         ListeningEvent.episode_id, ListeningEvent.kind, ListeningEvent.position_ms,
-        ListeningEvent.from_ms, ListeningEvent.to_ms, ListeningEvent.at,
+        ListeningEvent.from_ms, ListeningEvent.to_ms, ListeningEvent.at, ListeningEvent.id,
     ).order_by(ListeningEvent.at, ListeningEvent.id)
+    if after_id is not None:
+        query = query.where(ListeningEvent.id > after_id)
     return [
-        EventInfo(row[0], str(getattr(row[1], "value", row[1])), row[2], row[3], row[4], row[5])
+        EventInfo(row[0], str(getattr(row[1], "value", row[1])), row[2], row[3], row[4], row[5], row[6])
         for row in session.execute(query)
     ]

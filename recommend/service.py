@@ -23,7 +23,7 @@ from sqlalchemy import text as sql_text
 from library.db import Library, open_library
 from library.paths import Paths, resolve_paths
 from recommend.adapter import Adapter, item_space
-from recommend.catalog import EpisodeInfo, load_episodes, load_events
+from recommend.catalog import EpisodeInfo, EventInfo, load_episodes, load_events
 from recommend.embedding_cache import CACHE_NAME, EmbeddingCache
 from recommend.encoder import Encoder
 from recommend.head import RankingHead
@@ -189,11 +189,7 @@ class RecommenderService:
         if self._catalog is None or self._catalog.key != (catalog_key, cutoff):
             self._catalog = self._load_catalog((catalog_key, cutoff), cutoff)
         if self._events is None or self._events[0] != (events_key, cutoff):
-            with self.library.session() as session:
-                events = load_events(session)
-            if cutoff is not None:
-                events = [e for e in events if (e.at if e.at.tzinfo else e.at.replace(tzinfo=UTC)) >= cutoff]
-            self._events = ((events_key, cutoff), events)
+            self._events = ((events_key, cutoff), self._read_events(events_key, cutoff))
         catalog = self._catalog
         events = self._events[1]
         involved = {catalog.row_of[e.episode_id] for e in events if e.episode_id in catalog.row_of}
@@ -204,6 +200,23 @@ class RecommenderService:
             catalog.podcast_ids, catalog.published_s, catalog.durations_s, catalog.played,
             catalog.basis, catalog.reduced,
         )
+
+    def _read_events(self, key: tuple[Any, ...], cutoff: datetime | None) -> list[EventInfo]:
+        """The listening events since ``cutoff``, oldest first. Events are only ever added (a reset
+        moves the cutoff; removing a podcast takes rows away, and the count shows it): when the
+        count grew by exactly the rows past the newest id already read, only those are read and
+        merged in, so a refresh after one more event does not read the whole history again."""
+        count, _newest = key
+        with self.library.session() as session:
+            if self._events is not None and self._events[0][1] == cutoff and self._events[0][0][1] is not None:
+                (before, last_id), events = self._events[0][0], self._events[1]
+                fresh = load_events(session, after_id=last_id)
+                if count - before == len(fresh):
+                    added = _since(fresh, cutoff)
+                    if added and events and _order(added[0]) < _order(events[-1]):
+                        return sorted([*events, *added], key=_order)  # dated in the past (a sync)
+                    return [*events, *added]
+            return _since(load_events(session), cutoff)
 
     def _load_catalog(self, key: Any, cutoff: datetime | None) -> _Catalog:
         with self.library.session() as session:
@@ -528,6 +541,17 @@ def _reduced_view(vectors: np.ndarray, present: np.ndarray) -> dict[str, np.ndar
     _, _, right = np.linalg.svd(sample, full_matrices=False)
     basis = np.ascontiguousarray(right[:REDUCED_DIMS].T.astype(np.float32))  # [dims, REDUCED_DIMS]
     return {"basis": basis, "reduced": np.ascontiguousarray(vectors @ basis)}
+
+
+def _since(events: list[EventInfo], cutoff: datetime | None) -> list[EventInfo]:
+    if cutoff is None:
+        return events
+    return [e for e in events if (e.at if e.at.tzinfo else e.at.replace(tzinfo=UTC)) >= cutoff]
+
+
+def _order(event: EventInfo) -> tuple[datetime, int]:
+    """The order :func:`load_events` reads events in: time, then row id."""
+    return (event.at if event.at.tzinfo else event.at.replace(tzinfo=UTC)), event.id
 
 
 def _timestamp(moment: datetime | None) -> float:

@@ -262,3 +262,50 @@ def test_an_episode_with_bland_notes_is_found_by_what_its_transcript_says(librar
         hits = [item.title for item in service.semantic_search("how to bake bread at home", limit=10).items]
     assert "Episode 42" in hits[:3], hits  # found by its transcript: its notes say nothing
     assert "Episode 41" not in hits[:3], hits
+
+
+def test_new_events_are_read_without_reading_the_history_again(service: RecommenderService,
+                                                               library_ids: dict[str, int],
+                                                               minilm_encoder) -> None:  # type: ignore[no-untyped-def]
+    """After one more event "For you" reads only that event, and lists exactly what a fresh start
+    over the same library lists, an event dated in the past (from another device) and a removed
+    show included."""
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import event as sa_event
+
+    from library.db import open_library
+    from library.db.models import ListeningEvent, ListeningEventKind
+    from library.paths import resolve_paths
+    from tests.recommend.conftest import NOW
+
+    paths = resolve_paths()
+
+    def add(title: str, kind: ListeningEventKind, at: datetime) -> None:
+        with open_library(paths) as library, library.transaction() as session:
+            session.add(ListeningEvent(episode_id=library_ids[title], kind=kind, position_ms=0, at=at))
+
+    def listed(recommender: RecommenderService) -> list[tuple[int, str]]:
+        return [(item.episode_id, item.reason) for item in recommender.for_you(limit=10, now=NOW).items]
+
+    def fresh() -> list[tuple[int, str]]:
+        with RecommenderService(open_library(paths), paths, minilm_encoder, owns_library=True) as other:
+            return listed(other)
+
+    statements: list[str] = []
+    listed(service)
+    sa_event.listen(service.library.engine, "before_cursor_execute",
+                    lambda _c, _cur, statement, *_: statements.append(statement))
+    add("Hannibal at the gates", ListeningEventKind.LIKE, NOW - timedelta(hours=1))
+    after_like = listed(service)
+    reads = [s for s in statements if "FROM listening_events" in s and "listening_events.id >" in s]
+    assert reads, "the new event should be read on its own"
+    assert not [s for s in statements if "FROM listening_events ORDER BY" in s.replace("\n", " ")]
+    assert after_like == fresh() and library_ids["Hannibal at the gates"] not in [i for i, _ in after_like]
+
+    add("Funniest prank calls", ListeningEventKind.NOT_INTERESTED, NOW - timedelta(days=30))  # synced late
+    assert listed(service) == fresh()
+    with open_library(paths) as library, library.transaction() as session:  # rows go: read it all again
+        session.execute(ListeningEvent.__table__.delete().where(
+            ListeningEvent.episode_id == library_ids["Caesar crosses the Rubicon"]))
+    assert listed(service) == fresh()
