@@ -25,8 +25,8 @@ the listeners' client: figures that mean something even when other work shares t
 ``votes_per_transaction`` shows how the service batched. Checks: counted ballots == acknowledged
 votes (``lost``, ``duplicated``), and each listener's last ``poll.tally`` equals the database's
 count (``listeners_correct``). ``tally_ms``: one tally of the poll once every vote is in, as the
-service takes it (running counts), beside ``recount_ms``, counting its ballots (medians). Last line: ``{"votes_per_s", "p50_ms", "p99_ms", "lost",
-"duplicated", "listeners_correct", ...}``.
+service takes it (running counts), beside ``recount_ms``, counting its ballots (medians). Last
+line: ``{"votes_per_s", "p50_ms", "p99_ms", "lost", "duplicated", "listeners_correct", ...}``.
 """
 
 from __future__ import annotations

@@ -208,14 +208,12 @@ class RecommenderService:
         merged in, so a refresh after one more event does not read the whole history again."""
         count, _newest = key
         with self.library.session() as session:
-            if self._events is not None and self._events[0][1] == cutoff and self._events[0][0][1] is not None:
-                (before, last_id), events = self._events[0][0], self._events[1]
-                fresh = load_events(session, after_id=last_id)
-                if count - before == len(fresh):
-                    added = _since(fresh, cutoff)
-                    if added and events and _order(added[0]) < _order(events[-1]):
-                        return sorted([*events, *added], key=_order)  # dated in the past (a sync)
-                    return [*events, *added]
+            if self._events is not None:
+                (before, last_id), known_cutoff = self._events[0]
+                if last_id is not None and known_cutoff == cutoff:
+                    fresh = load_events(session, after_id=last_id)
+                    if count - before == len(fresh):
+                        return _merged(self._events[1], _since(fresh, cutoff))
             return _since(load_events(session), cutoff)
 
     def _load_catalog(self, key: Any, cutoff: datetime | None) -> _Catalog:
@@ -543,15 +541,26 @@ def _reduced_view(vectors: np.ndarray, present: np.ndarray) -> dict[str, np.ndar
     return {"basis": basis, "reduced": np.ascontiguousarray(vectors @ basis)}
 
 
+def _at(event: EventInfo) -> datetime:
+    """When ``event`` happened, in UTC (the library stores naive UTC times)."""
+    return event.at if event.at.tzinfo else event.at.replace(tzinfo=UTC)
+
+
 def _since(events: list[EventInfo], cutoff: datetime | None) -> list[EventInfo]:
-    if cutoff is None:
-        return events
-    return [e for e in events if (e.at if e.at.tzinfo else e.at.replace(tzinfo=UTC)) >= cutoff]
+    return events if cutoff is None else [e for e in events if _at(e) >= cutoff]
+
+
+def _merged(events: list[EventInfo], added: list[EventInfo]) -> list[EventInfo]:
+    """``events`` and the newer rows ``added``, in :func:`_order`; an added event dated before the
+    last one known (synced from another device) sorts in."""
+    if added and events and _order(added[0]) < _order(events[-1]):
+        return sorted([*events, *added], key=_order)
+    return [*events, *added]
 
 
 def _order(event: EventInfo) -> tuple[datetime, int]:
     """The order :func:`load_events` reads events in: time, then row id."""
-    return (event.at if event.at.tzinfo else event.at.replace(tzinfo=UTC)), event.id
+    return _at(event), event.id
 
 
 def _timestamp(moment: datetime | None) -> float:

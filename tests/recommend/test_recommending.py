@@ -268,8 +268,8 @@ def test_new_events_are_read_without_reading_the_history_again(service: Recommen
                                                                library_ids: dict[str, int],
                                                                minilm_encoder) -> None:  # type: ignore[no-untyped-def]
     """After one more event "For you" reads only that event, and lists exactly what a fresh start
-    over the same library lists, an event dated in the past (from another device) and a removed
-    show included."""
+    over the same library lists, an event dated in the past (from another device) and events
+    taken away included."""
     from datetime import datetime, timedelta
 
     from sqlalchemy import event as sa_event

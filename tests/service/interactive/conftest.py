@@ -10,6 +10,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from service.context import ServiceContext
+from service.interactive.ballots import VoteBatcher
+from service.interactive.live import LiveHub
 from tests.service.interactive.world import World, build_world
 from tests.support.httpserver import LocalHTTPServer
 
@@ -28,3 +30,16 @@ def _stop_live_hub(app: FastAPI) -> Iterator[None]:
 @pytest.fixture
 def world(client: TestClient, context: ServiceContext, http_server: LocalHTTPServer) -> World:
     return build_world(client, http_server)
+
+
+BATCH_LINGER_S = 2.0
+"""How long the ``batcher`` waits after the first vote: every vote sent together joins its batch."""
+
+
+@pytest.fixture
+def batcher(app: FastAPI, context: ServiceContext) -> Iterator[VoteBatcher]:
+    """A batcher that waits long enough for simultaneous votes to share one transaction."""
+    hub = LiveHub(context.engine, context.sessions)
+    app.state.interactive_hub = hub
+    app.state.interactive_vote_batcher = VoteBatcher(context, hub, linger_s=BATCH_LINGER_S)
+    yield app.state.interactive_vote_batcher

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
@@ -17,11 +16,9 @@ from sqlalchemy.pool import NullPool
 from service.context import ServiceContext
 from service.db import make_engine
 from service.interactive.ballots import VoteBatcher
-from service.interactive.live import LiveHub
 from service.migrate import upgrade
 from tests.service.conftest import LiveServer
-from tests.service.interactive.test_vote_batches import _vote_together
-from tests.service.interactive.world import World, new_key, seed_listeners
+from tests.service.interactive.world import World, new_key, seed_listeners, vote_together
 from tests.support.postgres import PostgresServer
 
 RECOUNT = """
@@ -48,14 +45,6 @@ def _view(client: TestClient, world: World, poll_id: int) -> tuple[int, list[int
     return view["total_votes"], [option["votes"] for option in view["options"]]
 
 
-@pytest.fixture
-def batcher(app: FastAPI, context: ServiceContext) -> Iterator[VoteBatcher]:
-    hub = LiveHub(context.engine, context.sessions)
-    app.state.interactive_hub = hub
-    app.state.interactive_vote_batcher = VoteBatcher(context, hub, linger_s=2.0)
-    yield app.state.interactive_vote_batcher
-
-
 def test_a_batch_of_votes_is_counted_once_each(client: TestClient, world: World, live_server: LiveServer,
                                                context: ServiceContext, batcher: VoteBatcher) -> None:
     single, multiple = world.poll(client), world.poll(client, kind="multiple")
@@ -64,7 +53,7 @@ def test_a_batch_of_votes_is_counted_once_each(client: TestClient, world: World,
     voters = seed_listeners(context, 12)
     requests = [({**headers, "Idempotency-Key": new_key()}, {"option_ids": [one[index % 3]]})
                 for index, headers in enumerate(voters)]
-    responses = _vote_together(f"{live_server.url}/api/v1/polls/{single['id']}/votes", requests)
+    responses = vote_together(f"{live_server.url}/api/v1/polls/{single['id']}/votes", requests)
     assert [response.status_code for response in responses] == [201] * 12
     assert batcher.batches == 1  # one statement wrote all twelve on PostgreSQL
 
@@ -76,7 +65,7 @@ def test_a_batch_of_votes_is_counted_once_each(client: TestClient, world: World,
 
     together = [({**headers, "Idempotency-Key": new_key()}, {"option_ids": many[: 1 + index % 3]})
                 for index, headers in enumerate(voters[:6])]
-    assert [r.status_code for r in _vote_together(f"{live_server.url}/api/v1/polls/{multiple['id']}/votes",
+    assert [r.status_code for r in vote_together(f"{live_server.url}/api/v1/polls/{multiple['id']}/votes",
                                                   together)] == [201] * 6
 
     assert _view(client, world, single["id"]) == (12, [4, 4, 4])

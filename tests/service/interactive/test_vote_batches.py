@@ -4,55 +4,16 @@ none of its votes and tells each voter so (on SQLite and PostgreSQL, against a r
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from typing import Any
-
-import httpx
-import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
 from service.context import ServiceContext
 from service.interactive.ballots import VoteBatcher
-from service.interactive.live import LiveHub
 from service.interactive.models import BallotChoice, IdempotencyKey, PollBallot
 from tests.service.conftest import LiveServer
-from tests.service.interactive.world import World, new_key, seed_listeners
+from tests.service.interactive.world import World, new_key, seed_listeners, vote_together
 
 VOTERS = 16
-LINGER_S = 2.0
-"""How long the batcher waits after the first vote: every vote sent together joins its batch."""
-
-
-@pytest.fixture
-def batcher(app: FastAPI, context: ServiceContext) -> Iterator[VoteBatcher]:
-    """A batcher that waits long enough for simultaneous votes to share one transaction."""
-    hub = LiveHub(context.engine, context.sessions)
-    app.state.interactive_hub = hub
-    app.state.interactive_vote_batcher = VoteBatcher(context, hub, linger_s=LINGER_S)
-    yield app.state.interactive_vote_batcher
-
-
-def _vote_together(url: str, requests: list[tuple[dict[str, str], dict[str, Any]]]) -> list[httpx.Response]:
-    """POST every (headers, body) from its own thread, released at the same moment; answers in order."""
-    barrier = threading.Barrier(len(requests))
-    responses: list[httpx.Response | None] = [None] * len(requests)
-
-    def send(index: int) -> None:
-        headers, body = requests[index]
-        with httpx.Client(timeout=60) as http:
-            barrier.wait()
-            responses[index] = http.post(url, headers=headers, json=body)
-
-    threads = [threading.Thread(target=send, args=(index,)) for index in range(len(requests))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert all(response is not None for response in responses)
-    return [response for response in responses if response is not None]
 
 
 def _ballots(context: ServiceContext, poll_id: int) -> int:
@@ -84,7 +45,7 @@ def test_many_voters_in_one_batch_are_all_counted(client: TestClient, world: Wor
     voters = seed_listeners(context, VOTERS)
     requests = [({**headers, "Idempotency-Key": new_key()}, {"option_ids": [options[index % len(options)]]})
                 for index, headers in enumerate(voters)]
-    responses = _vote_together(f"{live_server.url}/api/v1/polls/{poll['id']}/votes", requests)
+    responses = vote_together(f"{live_server.url}/api/v1/polls/{poll['id']}/votes", requests)
     assert [response.status_code for response in responses] == [201] * VOTERS, [r.text for r in responses]
     assert batcher.batches == 1  # one transaction for all of them
     assert _ballots(context, poll["id"]) == VOTERS
@@ -105,7 +66,7 @@ def test_a_second_ballot_in_the_same_batch_is_refused(client: TestClient, world:
     requests = [({**world.alice.headers, "Idempotency-Key": new_key()}, {"option_ids": [first]}),
                 ({**world.alice.headers, "Idempotency-Key": new_key()}, {"option_ids": [second]}),
                 ({**world.bob.headers}, {"option_ids": [second]})]
-    responses = _vote_together(f"{live_server.url}/api/v1/polls/{poll['id']}/votes", requests)
+    responses = vote_together(f"{live_server.url}/api/v1/polls/{poll['id']}/votes", requests)
     alice = sorted(response.status_code for response in responses[:2])
     assert alice == [201, 409], [r.text for r in responses]
     refused = next(response for response in responses[:2] if response.status_code == 409)
@@ -125,7 +86,7 @@ def test_a_failed_batch_counts_none_and_tells_every_voter(client: TestClient, wo
     requests = [({**headers, "Idempotency-Key": new_key()}, {"option_ids": [option]}) for headers in voters]
     _refuse_choices(context, True)
     try:
-        responses = _vote_together(f"{live_server.url}/api/v1/polls/{poll['id']}/votes", requests)
+        responses = vote_together(f"{live_server.url}/api/v1/polls/{poll['id']}/votes", requests)
     finally:
         _refuse_choices(context, False)
     assert [response.status_code for response in responses] == [503] * len(requests)
@@ -134,7 +95,7 @@ def test_a_failed_batch_counts_none_and_tells_every_voter(client: TestClient, wo
     with context.sessions() as db:
         assert db.scalar(select(func.count()).select_from(IdempotencyKey)) == 0
     # The same retries (same keys) are then applied, once each.
-    responses = _vote_together(f"{live_server.url}/api/v1/polls/{poll['id']}/votes", requests)
+    responses = vote_together(f"{live_server.url}/api/v1/polls/{poll['id']}/votes", requests)
     assert [response.status_code for response in responses] == [201] * len(requests)
     assert not any(response.headers.get("Idempotent-Replayed") for response in responses)
     assert _ballots(context, poll["id"]) == len(requests)

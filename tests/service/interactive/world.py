@@ -4,9 +4,11 @@ interactive episode (30 minutes long), and two listeners."""
 from __future__ import annotations
 
 import itertools
+import threading
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
 
 from tests.service.conftest import Account, sign_up
@@ -88,3 +90,23 @@ def seed_listeners(context: Any, count: int, *, prefix: str = "voter") -> list[d
             headers.append({"Authorization": f"Bearer {tokens.access_token}"})
         db.commit()
     return headers
+
+
+def vote_together(url: str, requests: list[tuple[dict[str, str], dict[str, Any]]]) -> list[httpx.Response]:
+    """POST every (headers, body) from its own thread, released at the same moment; answers in order."""
+    barrier = threading.Barrier(len(requests))
+    responses: list[httpx.Response | None] = [None] * len(requests)
+
+    def send(index: int) -> None:
+        headers, body = requests[index]
+        with httpx.Client(timeout=60) as http:
+            barrier.wait()
+            responses[index] = http.post(url, headers=headers, json=body)
+
+    threads = [threading.Thread(target=send, args=(index,)) for index in range(len(requests))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(response is not None for response in responses)
+    return [response for response in responses if response is not None]
